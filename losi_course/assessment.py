@@ -1,0 +1,248 @@
+"""Assessments: one answer per indicator for one city, by one assessor.
+
+An answer is 1 (the feature was found), 0 (absent, or could not be found: the LOSI binary
+rule), or not given yet. "Not sure" is kept as its own state so an assessor can come back
+to it; it counts as not given until it is resolved.
+
+Example:
+    >>> a = Assessment(city="Velmora", country="Estoria (fictional)", assessor="A. Tester")
+    >>> a.set("281", "yes", evidence="https://velmora.example/")
+    >>> a["281"].value, a["281"].state, len(a.unanswered)
+    (1, 'yes', 94)
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+from .errors import LosiInputError
+from .framework import Instrument, load_instrument
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .scoring import LevelScheme, LosiScore
+
+__all__ = ["Answer", "Assessment", "parse_answer", "ANSWER_HELP", "METADATA_KEYS"]
+
+METADATA_KEYS = ("city", "country", "assessor", "date")
+
+_YES = {"1", "yes", "true", "1.0"}
+_NO = {"0", "no", "false", "0.0"}
+_NOT_SURE = {"not sure", "unsure", "?"}
+
+ANSWER_HELP = (
+    "use 1 or 0 (or yes/no, true/false, in any case); write 'not sure' or leave it empty "
+    "if you have not decided yet"
+)
+
+
+def parse_answer(raw: object) -> tuple[int | None, bool]:
+    """Read one answer as ``(value, not_sure)``; raise ``ValueError`` for anything else.
+
+    Example:
+        >>> parse_answer("Yes"), parse_answer(0), parse_answer(" TRUE "), parse_answer("")
+        ((1, False), (0, False), (1, False), (None, False))
+        >>> parse_answer("not sure")
+        (None, True)
+        >>> parse_answer("maybe")
+        Traceback (most recent call last):
+        ...
+        ValueError: 'maybe' is not an answer
+    """
+    if raw is None:
+        return None, False
+    if isinstance(raw, bool):
+        return int(raw), False
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if raw != raw:  # NaN from a spreadsheet: an empty cell
+            return None, False
+        if raw in (0, 1):
+            return int(raw), False
+        raise ValueError(f"'{raw}' is not an answer")
+    text = str(raw).strip().lower()
+    if text == "" or text in ("nan", "<na>", "none"):
+        return None, False
+    if text in _YES:
+        return 1, False
+    if text in _NO:
+        return 0, False
+    if text in _NOT_SURE:
+        return None, True
+    raise ValueError(f"'{str(raw).strip()}' is not an answer")
+
+
+@dataclass
+class Answer:
+    """One indicator's answer with its evidence (a URL) and a free note.
+
+    Example:
+        >>> Answer(0, note="Only a PDF form").state
+        'no'
+    """
+
+    value: int | None = None
+    not_sure: bool = False
+    evidence: str = ""
+    note: str = ""
+
+    @property
+    def state(self) -> str:
+        """``'yes'``, ``'no'``, ``'not sure'`` or ``''`` (not answered)."""
+        if self.value == 1:
+            return "yes"
+        if self.value == 0:
+            return "no"
+        return "not sure" if self.not_sure else ""
+
+
+@dataclass
+class Assessment:
+    """A city's assessment on a complete LOSI instrument (2024 by default).
+
+    Every indicator of the instrument has an :class:`Answer`, blank until set.
+
+    Example:
+        >>> a = Assessment.from_values({i: 1 for i in load_instrument().ids}, city="Velmora")
+        >>> a.is_complete, a.score().losi
+        (True, 1.0)
+    """
+
+    edition: str = "2024"
+    metadata: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+    def __init__(self, edition: str | int = "2024", *, answers: Mapping[str, Answer] | None = None,
+                 **metadata: object):
+        self.edition = str(edition)
+        self.instrument.require_complete("an assessment")
+        self.metadata = {k: ("" if v is None else str(v)) for k, v in metadata.items()}
+        self.answers = {i: Answer() for i in self.instrument.ids}
+        for key, answer in (answers or {}).items():
+            self.answers[self.instrument.resolve_id(key)] = answer
+
+    # -- construction -------------------------------------------------------------------
+    @classmethod
+    def from_values(cls, values: Mapping[str, object], edition: str | int = "2024",
+                    **metadata: object) -> "Assessment":
+        """Build an assessment from ``{indicator_id: answer}``.
+
+        Example:
+            >>> Assessment.from_values({"281": "yes", "215": 0}).values()["215"]
+            0
+        """
+        assessment = cls(edition, **metadata)
+        for key, raw in values.items():
+            assessment.set(key, raw)
+        return assessment
+
+    def copy(self) -> "Assessment":
+        """An independent copy.
+
+        Example:
+            >>> a = Assessment(); b = a.copy(); b.set("281", 1); a["281"].value is None
+            True
+        """
+        return _copy.deepcopy(self)
+
+    # -- access -------------------------------------------------------------------------
+    @property
+    def instrument(self) -> Instrument:
+        return load_instrument(self.edition)
+
+    def __getitem__(self, indicator_id: str) -> Answer:
+        return self.answers[self.instrument.resolve_id(indicator_id)]
+
+    def __getattr__(self, name: str):
+        # city, country, assessor, date read from the metadata
+        if name in METADATA_KEYS:
+            return self.__dict__.get("metadata", {}).get(name, "")
+        raise AttributeError(name)
+
+    def set(self, indicator_id: str, value: object, evidence: str | None = None,
+            note: str | None = None) -> None:
+        """Record an answer; ``evidence``/``note`` left as ``None`` keep what was there.
+
+        Example:
+            >>> a = Assessment(); a.set("204", "no", note="Fixed-width layout")
+            >>> a.set("204", "not sure"); a["204"].state, a["204"].note
+            ('not sure', 'Fixed-width layout')
+        """
+        key = self.instrument.resolve_id(indicator_id)
+        try:
+            parsed, not_sure = parse_answer(value)
+        except ValueError:
+            raise LosiInputError(
+                f"'{value}' is not an answer for indicator {key}: {ANSWER_HELP}."
+            ) from None
+        answer = self.answers[key]
+        answer.value, answer.not_sure = parsed, not_sure
+        if evidence is not None:
+            answer.evidence = str(evidence).strip()
+        if note is not None:
+            answer.note = str(note).strip()
+
+    def values(self) -> dict[str, int | None]:
+        """``{id: 1, 0 or None}`` in catalog order.
+
+        Example:
+            >>> list(Assessment().values().items())[0]
+            ('281', None)
+        """
+        return {key: answer.value for key, answer in self.answers.items()}
+
+    @property
+    def unanswered(self) -> list[str]:
+        """Ids without a 1/0 answer yet (blank or "not sure")."""
+        return [key for key, answer in self.answers.items() if answer.value is None]
+
+    @property
+    def not_sure(self) -> list[str]:
+        """Ids marked "not sure"."""
+        return [key for key, answer in self.answers.items() if answer.not_sure and answer.value is None]
+
+    @property
+    def is_complete(self) -> bool:
+        return not self.unanswered
+
+    def to_frame(self) -> "pd.DataFrame":
+        """One row per indicator: id, criterion, label, value (nullable), answer, evidence, note.
+
+        Example:
+            >>> Assessment.from_values({"281": 1}).to_frame().iloc[0][["id", "answer"]].tolist()
+            ['281', 'yes']
+        """
+        import pandas as pd
+
+        instrument = self.instrument
+        frame = pd.DataFrame([
+            {"id": key, "criterion": instrument[key].criterion, "label": instrument[key].label,
+             "value": answer.value, "answer": answer.state, "evidence": answer.evidence,
+             "note": answer.note}
+            for key, answer in self.answers.items()
+        ])
+        frame["value"] = frame["value"].astype("Int8")
+        return frame
+
+    def score(self, levels: "LevelScheme | None" = None, unanswered: str = "error") -> "LosiScore":
+        """Score this assessment (see :func:`losi_course.scoring.score_assessment`)."""
+        from .scoring import score_assessment
+
+        return score_assessment(self, levels=levels, unanswered=unanswered)
+
+    def describe(self) -> str:
+        """A one-line summary for people.
+
+        Example:
+            >>> Assessment(city="Velmora", assessor="A").describe()
+            'Velmora, assessed by A (LOSI 2024): 0 of 95 indicators answered'
+        """
+        done = len(self.answers) - len(self.unanswered)
+        who = f", assessed by {self.assessor}" if self.assessor else ""
+        return (f"{self.city or 'Unnamed city'}{who} (LOSI {self.edition}): "
+                f"{done} of {len(self.answers)} indicators answered")
+
+    def answered_ids(self) -> Iterable[str]:
+        return (key for key, answer in self.answers.items() if answer.value is not None)

@@ -1,0 +1,367 @@
+"""The real, sourced data shipped with the course, loaded by function.
+
+Every file in ``losi_course/data/`` is listed in ``MANIFEST.sha256``; each load checks the
+file against its checksum, so an edited or damaged file gives a clear error instead of a
+quietly wrong lesson. ``SOURCES.md`` beside the files says where every figure comes from.
+
+Example:
+    >>> egdi = load_egdi_2022()
+    >>> len(egdi), egdi.loc[egdi["egdi_rank_2022"] == 1, "country"].item()
+    (193, 'Denmark')
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from .errors import DataIntegrityError, LosiInputError
+
+if TYPE_CHECKING:  # pandas is imported lazily to keep ``import losi_course`` light
+    import pandas as pd
+
+__all__ = [
+    "DATASETS",
+    "Dataset",
+    "data_dir",
+    "verified_path",
+    "verify_data",
+    "read_records",
+    "load_dataset",
+    "load_egdi_2022",
+    "load_losi_2022_aggregates",
+    "load_losi_2022_cities",
+    "load_losi_2022_participation",
+    "load_losi_2024_indicators",
+    "load_pilots",
+    "losi_2022_check_value",
+    "egdi_level",
+    "EGDI_LEVELS",
+    "sources_text",
+    "write_manifest",
+]
+
+MANIFEST = "MANIFEST.sha256"
+
+# The Survey's own EGDI bands (published): very high above 0.75, high 0.50-0.75,
+# middle 0.25-0.50, low below 0.25.
+EGDI_LEVELS = (("Very high", 0.75), ("High", 0.50), ("Middle", 0.25), ("Low", float("-inf")))
+
+
+def data_dir() -> Path:
+    """The folder holding the shipped data files.
+
+    ``LOSI_COURSE_DATA_DIR`` overrides it (used by tests to check the integrity guard).
+
+    Example:
+        >>> (data_dir() / "MANIFEST.sha256").is_file()
+        True
+    """
+    override = os.environ.get("LOSI_COURSE_DATA_DIR")
+    return Path(override) if override else Path(__file__).with_name("data")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _manifest(folder: Path) -> dict[str, str]:
+    manifest = folder / MANIFEST
+    if not manifest.is_file():
+        raise DataIntegrityError(
+            f"The data manifest {manifest} is missing, so the course data cannot be checked. "
+            "Reinstall the course (run 'make lab' again) or restore the file from the repository."
+        )
+    entries = {}
+    for line in manifest.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            digest, name = line.split(maxsplit=1)
+            entries[name.strip()] = digest
+    return entries
+
+
+def verified_path(filename: str) -> Path:
+    """Return the path of a shipped data file after checking it against the manifest.
+
+    Raises :class:`~losi_course.errors.DataIntegrityError` if the file is missing, not
+    listed, or changed since the manifest was written.
+
+    Example:
+        >>> verified_path("pilots.csv").name
+        'pilots.csv'
+    """
+    folder = data_dir()
+    expected = _manifest(folder).get(filename)
+    path = folder / filename
+    if expected is None:
+        raise DataIntegrityError(f"{filename} is not one of the course's data files (see {MANIFEST}).")
+    if not path.is_file():
+        raise DataIntegrityError(
+            f"The data file {filename} is missing from {folder}. Reinstall the course or restore "
+            "the file from the repository."
+        )
+    if _sha256(path) != expected:
+        raise DataIntegrityError(
+            f"The data file {filename} does not match its recorded checksum: it was edited or "
+            "damaged after the course was installed. Restore it from the repository (for example "
+            f"'git checkout -- losi_course/data/{filename}') or reinstall the course; the figures in "
+            "the lessons depend on it."
+        )
+    return path
+
+
+def verify_data() -> dict[str, bool]:
+    """Check every file in the manifest; return ``{filename: ok}``.
+
+    Example:
+        >>> all(verify_data().values())
+        True
+    """
+    folder = data_dir()
+    return {name: (folder / name).is_file() and _sha256(folder / name) == digest
+            for name, digest in _manifest(folder).items()}
+
+
+def read_records(filename: str) -> list[dict[str, str]]:
+    """Read a verified CSV data file as a list of dictionaries (no pandas needed).
+
+    Example:
+        >>> read_records("pilots.csv")[0]["country"]
+        'Jordan'
+    """
+    with verified_path(filename).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _read_csv(filename: str, **kwargs) -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.read_csv(verified_path(filename), keep_default_na=False, na_values=[""], **kwargs)
+
+
+def _yes_no(frame: "pd.DataFrame", columns) -> "pd.DataFrame":
+    for column in columns:
+        frame[column] = frame[column].map({"yes": True, "no": False})
+    return frame
+
+
+def egdi_level(value: float) -> str:
+    """The E-Government Survey's EGDI level for a value (bands published by the Survey).
+
+    Example:
+        >>> egdi_level(0.9717), egdi_level(0.61), egdi_level(0.30), egdi_level(0.1)
+        ('Very high', 'High', 'Middle', 'Low')
+    """
+    for name, lower in EGDI_LEVELS:
+        if value > lower:
+            return name
+    return "Low"
+
+
+def load_egdi_2022() -> "pd.DataFrame":
+    """EGDI 2022 and its components for the 193 UN Member States.
+
+    Columns: country, iso3, m49, region, subregion, egdi_2022, egdi_rank_2022, osi_2022,
+    hci_2022, tii_2022, epi_2022, ldc_2022, lldc, sids (booleans), note, egdi_level.
+
+    Example:
+        >>> egdi = load_egdi_2022()
+        >>> float(round(egdi["egdi_2022"].mean(), 4))
+        0.6102
+        >>> int(egdi["ldc_2022"].sum()), int(egdi["sids"].sum())
+        (46, 37)
+    """
+    import pandas as pd
+
+    frame = _read_csv("egdi2022_countries.csv", dtype={"m49": str, "note": str})
+    frame = _yes_no(frame, ["ldc_2022", "lldc", "sids"])
+    frame["note"] = frame["note"].fillna("")
+    frame["egdi_level"] = pd.Categorical(
+        frame["egdi_2022"].map(egdi_level),
+        categories=[name for name, _ in EGDI_LEVELS][::-1], ordered=True,
+    )
+    return frame
+
+
+def load_losi_2022_aggregates() -> "pd.DataFrame":
+    """Published LOSI 2022 figures (check values), one row per figure with its source.
+
+    Example:
+        >>> agg = load_losi_2022_aggregates()
+        >>> agg.loc["losi2022_cities_with_accessible_portal_assessed", "value"]
+        '146'
+    """
+    return _read_csv("losi2022_aggregates.csv", dtype=str).set_index("name")
+
+
+def losi_2022_check_value(name: str) -> float | str:
+    """One published LOSI 2022 figure by name, as a number when it is one.
+
+    Example:
+        >>> losi_2022_check_value("dubai_losi2022")
+        0.9186
+        >>> losi_2022_check_value("losi2022_n_indicators")
+        86
+    """
+    table = load_losi_2022_aggregates()
+    if name not in table.index:
+        raise LosiInputError(
+            f"'{name}' is not one of the published LOSI 2022 figures; "
+            "see load_losi_2022_aggregates() for the list."
+        )
+    raw = table.loc[name, "value"]
+    try:
+        number = float(raw)
+    except ValueError:
+        return raw
+    return int(number) if number.is_integer() and "." not in raw else number
+
+
+def load_losi_2022_cities() -> "pd.DataFrame":
+    """The few LOSI 2022 city results that were published (5 of 193 cities).
+
+    Values marked ``derived`` in ``value_basis`` are arithmetic on published counts.
+
+    Example:
+        >>> cities = load_losi_2022_cities()
+        >>> cities.set_index("city").loc["Dubai", "losi_2022"]
+        np.float64(0.9186)
+    """
+    frame = _read_csv("losi2022_cities.csv")
+    return _yes_no(frame, ["ldc_2022", "lldc", "sids"])
+
+
+def load_losi_2022_participation() -> "pd.DataFrame":
+    """The 17 participation-and-engagement indicators of LOSI 2022 with adoption shares.
+
+    ``pct_cities_2022`` is the share of the 146 assessed cities (Survey 2022, Figure 3.10);
+    ``cities_meeting_2022`` is that share times 146.
+
+    Example:
+        >>> pe = load_losi_2022_participation()
+        >>> len(pe), pe["label"].iloc[0], pe["pct_cities_2022"].iloc[0]
+        (17, 'E-voting', np.float64(19.18))
+    """
+    return _read_csv("losi2022_indicators.csv", dtype={"losi2024_code_match": str})
+
+
+def load_losi_2024_indicators() -> "pd.DataFrame":
+    """The 95 indicators of the LOSI 2024 instrument as a table (paraphrased catalog).
+
+    Same content as :func:`losi_course.framework.load_instrument` ``("2024").to_frame()``.
+
+    Example:
+        >>> load_losi_2024_indicators().shape[0]
+        95
+    """
+    from .framework import load_instrument
+
+    return load_instrument("2024").to_frame()
+
+
+def load_pilots() -> "pd.DataFrame":
+    """What is known about the LOSI country pilots and related national studies.
+
+    Example:
+        >>> pilots = load_pilots().set_index("country")
+        >>> int(pilots.loc["Jordan", "cities_assessed"])
+        19
+    """
+    return _read_csv("pilots.csv", dtype={"year": "Int64", "cities_assessed": "Int64"})
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One shipped dataset: its file, a one-line description, its source and its loader."""
+
+    name: str
+    filename: str
+    title: str
+    source: str
+    loader: Callable[[], "pd.DataFrame"]
+
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d
+    for d in [
+        Dataset("egdi_2022", "egdi2022_countries.csv",
+                "E-Government Development Index 2022 for the 193 UN Member States, with region and LDC/LLDC/SIDS flags",
+                "UN DESA E-Government Survey 2022 data centre export (EGDI, OSI, HCI, TII, EPI, rank); regions and "
+                "flags from the UNSD M49 table; Bhutan counted as LDC in 2022", load_egdi_2022),
+        Dataset("losi_2022_aggregates", "losi2022_aggregates.csv",
+                "Published LOSI 2022 figures: cities assessed, level shares, indicator counts, check values",
+                "UN E-Government Survey 2022, chapter 3 and annex (page given on each row); a few press reports",
+                load_losi_2022_aggregates),
+        Dataset("losi_2022_cities", "losi2022_cities.csv",
+                "The five LOSI 2022 city results found in public sources (Berlin, Madrid, Tallinn, Copenhagen, Dubai)",
+                "Press reports cited on each row; values marked 'derived' are counts divided by 86",
+                load_losi_2022_cities),
+        Dataset("losi_2022_participation", "losi2022_indicators.csv",
+                "The 17 LOSI 2022 participation-and-engagement indicators with the share of cities meeting each",
+                "UN E-Government Survey 2022, Figure 3.10 (report page 99); descriptions paraphrased",
+                load_losi_2022_participation),
+        Dataset("losi_2024_indicators", "losi2024_indicators.csv",
+                "The 95 indicators of the LOSI 2024 instrument in 6 criteria, paraphrased, with automation tiers",
+                "LOSI 2024 guidance modules (What / Why / How per indicator), paraphrased in the course's own words",
+                load_losi_2024_indicators),
+        Dataset("pilots", "pilots.csv",
+                "LOSI Network pilots (Brazil, Jordan, State of Palestine) and related national studies",
+                "UN DESA and UNU-EGOV pages and press articles cited on each row", load_pilots),
+    ]
+}
+
+
+def load_dataset(name: str) -> "pd.DataFrame":
+    """Load a shipped dataset by its name in :data:`DATASETS`.
+
+    Example:
+        >>> load_dataset("pilots").shape[0] >= 3
+        True
+    """
+    try:
+        return DATASETS[name].loader()
+    except KeyError:
+        known = ", ".join(DATASETS)
+        raise LosiInputError(f"There is no dataset called '{name}'. The datasets are: {known}.") from None
+
+
+@lru_cache(maxsize=1)
+def _sources_file_text() -> str:
+    return verified_path("SOURCES.md").read_text(encoding="utf-8")
+
+
+def sources_text() -> str:
+    """Where every shipped figure comes from (the text of ``data/SOURCES.md``).
+
+    Example:
+        >>> "EGDI" in sources_text()
+        True
+    """
+    return _sources_file_text()
+
+
+def write_manifest(folder: Path | None = None) -> Path:
+    """Record the checksum of every data file (run after a deliberate data update).
+
+    Example:
+        >>> import tempfile
+        >>> tmp = Path(tempfile.mkdtemp()); _ = (tmp / "a.csv").write_text("x\\n1\\n")
+        >>> write_manifest(tmp).read_text().split()[1]
+        'a.csv'
+    """
+    folder = Path(folder or data_dir())
+    names = sorted(p.name for p in folder.iterdir()
+                   if p.is_file() and p.name != MANIFEST and p.suffix in (".csv", ".md"))
+    lines = [f"{_sha256(folder / name)}  {name}" for name in names]
+    target = folder / MANIFEST
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":  # python -m losi_course.data: rewrite the manifest
+    print(write_manifest())

@@ -1,0 +1,8 @@
+"""Grading helpers: checker functions called by the notebooks' hidden tests, and the
+instructor workflow around nbgrader.
+
+Hidden test cells only *call* these functions (for example
+``session1.check_regional_means(regional_means)``), so the feedback HTML that nbgrader
+shows participants does not contain the answers (nbgrader issue #917). The checkers compute
+what they compare with from the shipped data rather than storing results.
+"""

@@ -1,0 +1,108 @@
+"""Start JupyterLab for participants (their own copy of the notebooks) or instructors.
+
+Participants work in ``workspace/``: the released notebooks are copied there the first time
+(and any new session is added later), and files already there are never overwritten, so
+re-running ``make lab`` after a course update keeps everything a participant wrote.
+
+Example:
+    >>> root = find_course_root()
+    >>> (root / "nbgrader_config.py").is_file()
+    True
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import LosiInputError
+
+__all__ = ["find_course_root", "prepare_workspace", "lab_command", "start_lab", "WORKSPACE"]
+
+WORKSPACE = "workspace"
+
+
+def find_course_root(start: Path | None = None) -> Path:
+    """The course folder (the one with ``nbgrader_config.py``), from ``start`` upwards.
+
+    Falls back to the folder this package was installed from (an editable install).
+    """
+    candidates = [Path(start or Path.cwd()).resolve()]
+    candidates += list(candidates[0].parents)
+    candidates.append(Path(__file__).resolve().parent.parent)
+    for folder in candidates:
+        if (folder / "nbgrader_config.py").is_file() and (folder / "release").is_dir():
+            return folder
+    raise LosiInputError(
+        "The course folder (with nbgrader_config.py and release/) was not found from "
+        f"{candidates[0]}. Run this from the course repository, e.g. with 'make lab'."
+    )
+
+
+def prepare_workspace(root: Path) -> tuple[Path, list[Path]]:
+    """Copy released notebooks into ``root/workspace`` without overwriting; return what was added.
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp()); (root / "release" / "session1").mkdir(parents=True)
+        >>> _ = (root / "release" / "session1" / "session1.ipynb").write_text("{}")
+        >>> prepare_workspace(root)[1]
+        [PosixPath('session1/session1.ipynb')]
+        >>> prepare_workspace(root)[1]   # a second run copies nothing
+        []
+    """
+    release = root / "release"
+    workspace = root / WORKSPACE
+    added = []
+    for source in sorted(release.rglob("*")):
+        if source.is_dir() or ".ipynb_checkpoints" in source.parts:
+            continue
+        relative = source.relative_to(release)
+        target = workspace / relative
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+            added.append(relative)
+    workspace.mkdir(exist_ok=True)
+    return workspace, added
+
+
+def lab_command(root: Path, folder: Path, port: int = 8888) -> list[str]:
+    """The ``jupyter lab`` command line for a folder.
+
+    Example:
+        >>> cmd = lab_command(Path("/c"), Path("/c/workspace"), 8890)
+        >>> cmd[1:3], "--port=8890" in cmd
+        (['-m', 'jupyterlab'], True)
+    """
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
+               "--ServerApp.ip=127.0.0.1", f"--port={port}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # containers and workshop VMs often run as root
+    return command
+
+
+def start_lab(port: int = 8888, instructor: bool = False, dry_run: bool = False) -> int:
+    """Start JupyterLab: the workspace for participants, the course root for instructors."""
+    root = find_course_root()
+    if instructor:
+        folder = root
+    else:
+        folder, added = prepare_workspace(root)
+        if added:
+            print(f"Copied {len(added)} new file(s) into {folder.name}/ (your own copies; updates never overwrite them).")
+    command = lab_command(root, folder, port)
+    if dry_run:
+        print(" ".join(command))
+        return 0
+    env = dict(os.environ)
+    # nbgrader's validate button runs alembic from PATH: put this interpreter's bin first.
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    print(f"Starting JupyterLab in {folder} - stop it with Ctrl+C.")
+    try:
+        return subprocess.call(command, cwd=root, env=env)
+    except KeyboardInterrupt:
+        return 0

@@ -1,0 +1,21 @@
+"""nbgrader configuration: this folder is the nbgrader course directory.
+
+source/   instructor notebooks (solutions, hidden tests)   -> nbgrader generate_assignment
+release/  participant notebooks (committed, kept in sync by tests)
+submitted/, autograded/, feedback/, gradebook.db are learner data and stay out of git.
+"""
+
+c = get_config()  # noqa: F821  (provided by the traitlets config loader)
+
+c.CourseDirectory.course_id = "losi-course"
+# Per-cell limit while autograding or validating; course computations take seconds,
+# so a minute only ever stops a runaway loop.
+c.Execute.timeout = 60
+# A participant who deletes a graded cell still gets it graded (nbgrader #1682).
+c.OverwriteCells.add_missing_cells = True
+c.ExecutePreprocessor.kernel_name = "python3"
+c.ClearSolutions.code_stub = {
+    "python": "# YOUR CODE HERE\nraise NotImplementedError()",
+}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.db"]
