@@ -7,6 +7,7 @@ Commands (this contract is relied on by other tools):
 * ``losi-course score SHEET [--json] [--partial]``
 * ``losi-course data list | show NAME [--csv] | sources | verify``
 * ``losi-course lab`` (what ``make lab`` starts)
+* ``losi-course solutions [SESSION ...]`` (worked solutions for self-paced learners)
 * ``losi-course portal serve [--port N] | path``
 * ``losi-course reconcile SHEET_A SHEET_B [--json] [--consensus FILE]``
 
@@ -125,6 +126,16 @@ def _cmd_lab(args) -> int:
     return start_lab(port=args.port, instructor=args.instructor, dry_run=args.dry_run)
 
 
+def _cmd_solutions(args) -> int:
+    from .lab import copy_solutions, find_course_root
+
+    paths = copy_solutions(find_course_root(), args.sessions or None)
+    for path in paths:
+        _out(f"  {path}")
+    _out(f"{len(paths)} worked solution(s) in workspace/solutions/. Try the exercises first, then compare.")
+    return 0
+
+
 def _cmd_portal(args) -> int:
     from . import portal
 
@@ -211,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="open the whole course folder (source notebooks, formgrader) instead of the participants' view")
     p.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
     p.set_defaults(run=_cmd_lab)
+
+    p = sub.add_parser("solutions", help="copy worked solutions into workspace/solutions/ (self-paced study)")
+    p.add_argument("sessions", nargs="*", help="e.g. session1 (default: all)")
+    p.set_defaults(run=_cmd_solutions)
 
     p = sub.add_parser("portal", help="the fictional sample city's portal")
     portal_sub = p.add_subparsers(dest="portal_command", required=True, parser_class=_Parser, metavar="ACTION")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .errors import LosiInputError
 
-__all__ = ["find_course_root", "prepare_workspace", "lab_command", "start_lab", "WORKSPACE"]
+__all__ = ["find_course_root", "prepare_workspace", "copy_solutions", "lab_command", "start_lab", "WORKSPACE"]
 
 WORKSPACE = "workspace"
 
@@ -68,6 +68,36 @@ def prepare_workspace(root: Path) -> tuple[Path, list[Path]]:
             added.append(relative)
     workspace.mkdir(exist_ok=True)
     return workspace, added
+
+
+def copy_solutions(root: Path, sessions: list[str] | None = None) -> list[Path]:
+    """Copy worked solutions (the instructor notebooks) into ``workspace/solutions/``.
+
+    For self-paced learners who have tried the exercises. Existing copies are kept.
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp()); (root / "source" / "session1").mkdir(parents=True)
+        >>> _ = (root / "source" / "session1" / "session1.ipynb").write_text("{}")
+        >>> [p.name for p in copy_solutions(root)]
+        ['session1-solution.ipynb']
+    """
+    available = sorted(p.name for p in (root / "source").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+    wanted = sessions or available
+    unknown = [s for s in wanted if s not in available]
+    if unknown:
+        raise LosiInputError(f"There is no session called {', '.join(unknown)}; "
+                             f"the sessions are: {', '.join(available)}.")
+    target_dir = root / WORKSPACE / "solutions"
+    written = []
+    for session in wanted:
+        for notebook in sorted((root / "source" / session).glob("*.ipynb")):
+            target = target_dir / f"{notebook.stem}-solution.ipynb"
+            if not target.exists():
+                target_dir.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(notebook, target)
+            written.append(target)
+    return written
 
 
 def lab_command(root: Path, folder: Path, port: int = 8888) -> list[str]:

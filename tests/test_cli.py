@@ -121,3 +121,20 @@ def test_lab_dry_run_prepares_the_workspace_without_overwriting(tmp_path):
     mine.write_text('{"my": "work"}')
     run("lab", "--dry-run", cwd=course)
     assert mine.read_text() == '{"my": "work"}'
+
+
+def test_solutions_are_copied_for_self_paced_learners_without_overwriting(tmp_path):
+    course = tmp_path / "course"
+    (course / "release").mkdir(parents=True)
+    (course / "source" / "session1").mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text("c = get_config()\n")
+    (course / "source" / "session1" / "session1.ipynb").write_text('{"solution": 1}')
+    result = run("solutions", cwd=course)
+    assert result.returncode == 0, result.stderr
+    copy = course / "workspace" / "solutions" / "session1-solution.ipynb"
+    assert copy.read_text() == '{"solution": 1}'
+    copy.write_text("my notes")
+    run("solutions", "session1", cwd=course)
+    assert copy.read_text() == "my notes"
+    unknown = run("solutions", "session9", cwd=course)
+    assert unknown.returncode == 2 and "no session called session9" in unknown.stderr
