@@ -5,8 +5,10 @@ Participants work in ``workspace/``: the released notebooks are copied there the
 re-running ``make lab`` after a course update keeps everything a participant wrote.
 
 Example:
-    >>> root = find_course_root()
-    >>> (root / "nbgrader_config.py").is_file()
+    >>> import tempfile
+    >>> course = Path(tempfile.mkdtemp()); _ = (course / "nbgrader_config.py").write_text("")
+    >>> (course / "release").mkdir(); (course / "sessions-in-progress").mkdir()
+    >>> find_course_root(course / "sessions-in-progress") == course.resolve()
     True
 """
 
@@ -34,10 +36,10 @@ def find_course_root(start: Path | None = None) -> Path:
     candidates += list(candidates[0].parents)
     candidates.append(Path(__file__).resolve().parent.parent)
     for folder in candidates:
-        if (folder / "nbgrader_config.py").is_file() and (folder / "release").is_dir():
+        if (folder / "nbgrader_config.py").is_file() and ((folder / "release").is_dir() or (folder / "source").is_dir()):
             return folder
     raise LosiInputError(
-        "The course folder (with nbgrader_config.py and release/) was not found from "
+        "The course folder (with nbgrader_config.py and release/ or source/) was not found from "
         f"{candidates[0]}. Run this from the course repository, e.g. with 'make lab'."
     )
 
@@ -57,7 +59,7 @@ def prepare_workspace(root: Path) -> tuple[Path, list[Path]]:
     release = root / "release"
     workspace = root / WORKSPACE
     added = []
-    for source in sorted(release.rglob("*")):
+    for source in sorted(release.rglob("*")) if release.is_dir() else []:
         if source.is_dir() or ".ipynb_checkpoints" in source.parts:
             continue
         relative = source.relative_to(release)
