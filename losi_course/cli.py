@@ -160,7 +160,7 @@ def _cmd_reconcile(args) -> int:
         write_sheet(consensus, args.consensus)
         if not args.json:
             _out(f"Wrote the consensus sheet to {args.consensus} "
-                 f"({len(consensus.unanswered)} disagreement(s) left blank to resolve).")
+                 f"({len(consensus.unanswered)} indicator(s) left blank to resolve).")
     return 0
 
 

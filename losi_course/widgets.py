@@ -1,0 +1,583 @@
+"""The assessment form: answer the LOSI indicators in a notebook, saved as you go.
+
+``assessment_form("velmora.csv", city="Velmora", assessor="Ana")`` shows one page per
+criterion. Each indicator has a Yes / No / Not sure choice, a box for the evidence (the
+address of the page that shows the feature) and a box for a note. Every change is written
+to the sheet file at once, so closing the browser or restarting the kernel loses nothing:
+run the same cell again and the form opens the file where you left off.
+
+How the form treats the file (the rules, in one place):
+
+* **A new file** is written straight away as a blank sheet (with the city, assessor and
+  today's date), so it appears in the file browser before the first answer.
+* **An existing file** is opened and its answers shown. Details given to
+  ``assessment_form`` (city, country, assessor, date) only fill fields that are empty in
+  the file; if they differ from the file's, the file's are kept and a notice says so.
+  An existing file is not rewritten until something changes (or until such a detail
+  fills an empty field).
+* **A file the form cannot read** (damaged, not an assessment sheet, another instrument)
+  is never touched: :func:`assessment_form` raises :class:`~losi_course.errors.SheetError`
+  (a :class:`~losi_course.errors.LosiInputError`) that names the file, says what is
+  wrong and suggests a new file name. A file of zero bytes holds nothing to lose and is
+  used as a new sheet.
+* **A file changed by someone else** (another program, or a second form on the same file)
+  after this form last saved it is not overwritten either: the status line says so and
+  the answers stay in ``form.sheet``.
+* **A save that fails** (disk full, no permission) is shown in the status line; the
+  answers stay in memory and the next change tries again (or call ``form.save()``).
+* **While nbgrader grades** (the ``NBGRADER_EXECUTION`` variable is set) the form is not
+  drawn: ``form.widget`` is a one-line note, but ``form.sheet``, ``form.set`` and
+  ``form.score`` work as usual. Nothing in the form ever waits for input.
+
+Example:
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "velmora.csv"
+    >>> form = assessment_form(path, city="Velmora", assessor="A. Tester")
+    >>> form.set("281", "yes", evidence="https://velmora.example/")
+    >>> form.status
+    'Saved ... — 1 of 95 answered'
+    >>> assessment_form(path).sheet["281"].evidence  # opened again later: nothing lost
+    'https://velmora.example/'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import html
+import os
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from .assessment import METADATA_KEYS, Assessment
+from .errors import LosiInputError, SheetError
+from .framework import load_instrument
+from .scoring import LosiScore, score_assessment
+from .sheets import SHEET_FORMATS, read_sheet, write_sheet
+
+__all__ = ["assessment_form", "AssessmentForm", "IndicatorControls", "CHOICES", "is_grading"]
+
+#: The three buttons of each indicator, and what each one records in the sheet.
+CHOICES = ("Yes", "No", "Not sure")
+_TO_SHEET = {"Yes": "yes", "No": "no", "Not sure": "not sure", None: ""}
+_FROM_STATE = {"yes": "Yes", "no": "No", "not sure": "Not sure", "": None}
+_TOOLTIPS = (
+    "Found on the portal",
+    "Absent, or you could not find it (LOSI counts both as not met)",
+    "Decide later (counts as not found for now)",
+)
+_ERROR_STYLE = "color:#b00020;font-weight:bold"
+
+
+def is_grading() -> bool:
+    """True while nbgrader runs the notebook (it sets ``NBGRADER_EXECUTION``).
+
+    Example:
+        >>> import os
+        >>> is_grading() == bool(os.environ.get("NBGRADER_EXECUTION"))
+        True
+    """
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+class IndicatorControls(NamedTuple):
+    """The widgets of one indicator on the form (``form.controls[id]``).
+
+    ``answer`` is the Yes / No / Not sure buttons (``None`` until chosen), ``evidence``
+    and ``note`` are text boxes, ``box`` holds them with the indicator's text.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> form = assessment_form(pathlib.Path(tempfile.mkdtemp()) / "v.json")
+        >>> controls = form.controls["281"]
+        >>> controls.answer.options, controls.answer.value
+        (('Yes', 'No', 'Not sure'), None)
+        >>> controls.answer.value = "Yes"     # what a click does
+        >>> form.sheet["281"].state
+        'yes'
+    """
+
+    answer: Any
+    evidence: Any
+    note: Any
+    box: Any
+
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def _now() -> str:
+    return _dt.datetime.now().strftime("%H:%M:%S")
+
+
+def _free_name(path: Path) -> Path:
+    """A file name next to ``path`` that is not taken yet (``name-2.csv``, ``name-3.csv``...)."""
+    number = 2
+    while True:
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+        number += 1
+
+
+def _close_tree(widget) -> None:
+    """Close a widget with its children, layout and style (they are widgets too)."""
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    for part in ("layout", "style"):
+        inner = getattr(widget, part, None)
+        if inner is not None and hasattr(inner, "close"):
+            inner.close()
+    widget.close()
+
+
+def _check_extension(path: Path) -> None:
+    if path.suffix.lower() not in SHEET_FORMATS:
+        suffix = path.suffix or "no extension"
+        raise SheetError(
+            path, f"the form saves answers to a .csv, .xlsx or .json file, so the file name must end "
+                  f"in one of these; '{suffix}' is not supported. For example: "
+                  f"assessment_form('{path.stem or 'assessment'}.csv').")
+
+
+class AssessmentForm:
+    """A LOSI assessment form bound to one sheet file; see :func:`assessment_form`.
+
+    Attributes and methods for scripts and tests:
+
+    * ``form.sheet``: the current :class:`~losi_course.assessment.Assessment`
+    * ``form.path``: the file it saves to (a ``pathlib.Path``)
+    * ``form.score``: the provisional :class:`~losi_course.scoring.LosiScore`
+      (unanswered and "not sure" indicators count as not found)
+    * ``form.set(id, value, evidence=None, note=None)``: answer as a click would
+    * ``form.status`` / ``form.notice``: the status line and the notice, as text
+    * ``form.saved``: False while the latest change is not on disk
+    * ``form.widget``: the top-level widget; ``form.controls``: per-indicator widgets
+    * ``form.save()``, ``form.save_as(path)``: save now, or to another (new) file
+    * ``form.close()``: remove the widgets when you are done (the file is kept)
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> form = AssessmentForm(pathlib.Path(tempfile.mkdtemp()) / "velmora.xlsx", city="Velmora")
+        >>> form.set("204", "no", note="Fixed-width layout")
+        >>> form.saved, form.score.indicators_met, form.path.suffix
+        (True, 0, '.xlsx')
+    """
+
+    def __init__(self, path: str | os.PathLike, edition: str | int = "2024", **metadata: object):
+        instrument = load_instrument(edition)
+        instrument.require_complete("an assessment form")
+        unknown = [key for key in metadata if key not in METADATA_KEYS]
+        if unknown:
+            raise LosiInputError(
+                f"The form does not know the detail{'s' if len(unknown) > 1 else ''} "
+                f"{', '.join(repr(k) for k in unknown)}; it accepts {', '.join(METADATA_KEYS)} "
+                "(for example city='Velmora', assessor='Ana Silva').")
+        given = {k: " ".join(str(v).split()) for k, v in metadata.items() if v is not None and str(v).strip()}
+        self.path = Path(path)
+        _check_extension(self.path)
+
+        self.grading = is_grading()
+        self.closed = False
+        self.saved = False
+        self.last_error = ""
+        self.status = ""
+        self.notice = ""
+        self.controls: dict[str, IndicatorControls] = {}
+        self._syncing = False
+        self._disk = self._fingerprint()  # what is on disk now, to notice outside changes
+        self._widgets: dict[str, Any] = {}
+
+        notices: list[str] = []
+        needs_save = True
+        if self.path.is_file() and self.path.stat().st_size == 0:
+            notices.append(f"{self.path.name} was an empty file; the form uses it for a new assessment.")
+            self.sheet = Assessment(instrument.edition)
+        elif self.path.exists():
+            self.sheet = self._open_existing(instrument.edition)
+            needs_save = False
+        else:
+            self.sheet = Assessment(instrument.edition)
+            given.setdefault("date", _dt.date.today().isoformat())
+
+        for key, value in given.items():
+            current = self.sheet.metadata.get(key, "").strip()
+            if not current:
+                self.sheet.metadata[key] = value
+                needs_save = True
+            elif _norm(current) != _norm(value):
+                notices.append(
+                    f"This file records {key} '{current}', not '{value}': the form keeps the file's. "
+                    f"For a separate assessment, use a new file, e.g. assessment_form('{_free_name(self.path).name}').")
+        self.notice = " ".join(notices)
+
+        if self.grading:
+            self.widget = self._grading_note()
+        else:
+            self.widget = self._build()
+        if needs_save:
+            self.save()
+        else:
+            self._set_status(f"Opened {self.path.name} at {_now()} — {self._progress()}")
+            self.saved = True
+
+    # -- file ---------------------------------------------------------------------------
+    def _open_existing(self, edition: str) -> Assessment:
+        try:
+            sheet = read_sheet(self.path)
+        except SheetError as err:
+            problem = err.problem if err.row is None else f"row {err.row}: {err.problem}"
+            raise SheetError(self.path, self._refusal(problem)) from None
+        if sheet.edition != edition:
+            raise SheetError(self.path, self._refusal(
+                f"it is a LOSI {sheet.edition} sheet, and the form was asked for LOSI {edition}."))
+        self._disk = self._fingerprint()
+        return sheet
+
+    def _refusal(self, problem: str) -> str:
+        problem = problem.rstrip()
+        if not problem.endswith("."):
+            problem += "."
+        return (f"the assessment form cannot open this file: {problem} The file was left unchanged. "
+                "Fix it (or ask whoever made it), or start a new assessment in a new file, for example "
+                f"assessment_form('{_free_name(self.path)}').")
+
+    def _fingerprint(self) -> tuple | None:
+        """(stat signature, sha256) of the file as it is now; None if there is no file."""
+        try:
+            info = self.path.stat()
+            digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+        except OSError:
+            return ("unreadable",)
+        return ((info.st_ino, info.st_size, info.st_mtime_ns), digest)
+
+    def _changed_outside(self) -> bool:
+        try:
+            info = self.path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            return False  # deleted (or never made): writing it again loses nothing
+        except OSError:
+            return False  # let the write itself report the problem
+        if self._disk is not None and len(self._disk) == 2 and \
+                self._disk[0] == (info.st_ino, info.st_size, info.st_mtime_ns):
+            return False
+        now = self._fingerprint()
+        if now is None:
+            return False
+        if self._disk is None or len(self._disk) != 2 or len(now) != 2:
+            return True
+        return now[1] != self._disk[1]
+
+    def save(self) -> bool:
+        """Write the sheet to ``form.path`` now; True if it worked (the status line says why not).
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> form = assessment_form(pathlib.Path(tempfile.mkdtemp()) / "v.csv")
+            >>> form.save()
+            True
+        """
+        if self._changed_outside():
+            self.saved = False
+            self.last_error = (
+                f"{self.path.name} was changed outside this form (by another program, or by another form "
+                "on the same file) after this form last saved it, so the form will not overwrite it")
+            self._set_status(
+                f"⚠ Not saved ({_now()}): {self.last_error}. Your answers are still here, in form.sheet. "
+                "Run the cell that opens the form again to load the file as it is now, or keep this form's "
+                f"answers in a new file with form.save_as('{_free_name(self.path).name}').", error=True)
+            return False
+        try:
+            write_sheet(self.sheet, self.path)
+        except OSError as err:
+            reason = err.strerror or str(err) or type(err).__name__
+            self._save_failed(f"{self.path} could not be written ({reason})")
+            return False
+        except Exception as err:  # never let a save break a click; say what happened
+            self._save_failed(f"{self.path} could not be written ({type(err).__name__}: {err})")
+            return False
+        self._disk = self._fingerprint()
+        self.saved = True
+        self.last_error = ""
+        self._set_status(f"Saved {_now()} — {self._progress()}")
+        return True
+
+    def _save_failed(self, reason: str) -> None:
+        self.saved = False
+        self.last_error = reason
+        self._set_status(
+            f"⚠ Not saved ({_now()}): {reason}. Your answers are kept in this notebook while the kernel "
+            "runs, and the next change tries again. Free some disk space or fix the folder's permissions, "
+            "or save to another file with form.save_as('other-name.csv').", error=True)
+
+    def save_as(self, path: str | os.PathLike) -> bool:
+        """Save to a new file and keep saving there; an existing file is never overwritten.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> folder = pathlib.Path(tempfile.mkdtemp())
+            >>> form = assessment_form(folder / "v.csv")
+            >>> form.save_as(folder / "v-copy.json"), form.path.name
+            (True, 'v-copy.json')
+        """
+        new = Path(path)
+        _check_extension(new)
+        if new.exists():
+            if new.resolve() == self.path.resolve():
+                return self.save()  # the same file: an ordinary save, with the same safety checks
+            raise LosiInputError(
+                f"{new} already exists; the form does not overwrite other files. "
+                f"Choose a name that is not used, for example '{_free_name(new).name}'.")
+        self.path = new
+        self._disk = self._fingerprint()
+        self._refresh_header()
+        return self.save()
+
+    def close(self) -> None:
+        """Remove the form's widgets (frees memory); ``form.sheet`` and the file stay as they are.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> form = assessment_form(pathlib.Path(tempfile.mkdtemp()) / "v.csv")
+            >>> form.close()
+            >>> form.set("281", "yes")
+            Traceback (most recent call last):
+            ...
+            losi_course.errors.LosiInputError: This form was closed. Open the file again with assessment_form('...v.csv').
+        """
+        self.closed = True
+        _close_tree(self.widget)
+        self.controls = {}
+        self._widgets = {}
+
+    # -- answers ------------------------------------------------------------------------
+    def set(self, indicator_id: str, value: object, evidence: str | None = None,
+            note: str | None = None) -> None:
+        """Answer one indicator (as clicking would), update the form and save.
+
+        ``value``: yes/no, 1/0, ``"not sure"``, or ``None``/``""`` to clear. ``evidence``
+        and ``note`` left as ``None`` keep what was there.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> form = assessment_form(pathlib.Path(tempfile.mkdtemp()) / "v.csv")
+            >>> form.set("281", 1, evidence="https://velmora.example/")
+            >>> form.set("215", "not sure")
+            >>> form.controls["281"].answer.value, form.controls["215"].answer.value
+            ('Yes', 'Not sure')
+        """
+        if self.closed:
+            raise LosiInputError(f"This form was closed. Open the file again with assessment_form('{self.path}').")
+        key = self.sheet.instrument.resolve_id(indicator_id)
+        self.sheet.set(key, value, evidence=evidence, note=note)  # validates the value first
+        self._sync_widgets(key)
+        self._changed()
+
+    @property
+    def score(self) -> LosiScore:
+        """The provisional score: unanswered and "not sure" indicators count as not found.
+
+        Example:
+            >>> import tempfile, pathlib
+            >>> form = assessment_form(pathlib.Path(tempfile.mkdtemp()) / "v.csv")
+            >>> form.set("281", "yes")
+            >>> form.score.indicators_met, len(form.score.unanswered)
+            (1, 94)
+        """
+        return score_assessment(self.sheet, unanswered="not found")
+
+    def _progress(self) -> str:
+        total = len(self.sheet.answers)
+        done = total - len(self.sheet.unanswered)
+        unsure = len(self.sheet.not_sure)
+        return f"{done} of {total} answered" + (f", {unsure} not sure" if unsure else "")
+
+    def _changed(self) -> None:
+        self.save()
+        self._refresh_scores()
+
+    # -- widget callbacks (what clicks and typing do) -------------------------------------
+    def _on_answer(self, key: str, change: dict) -> None:
+        if self._syncing:
+            return
+        try:
+            self.sheet.set(key, _TO_SHEET.get(change["new"], change["new"]))
+            self._changed()
+        except Exception as err:  # a callback's error would vanish into the log; show it
+            self._set_status(f"⚠ That answer was not recorded ({type(err).__name__}: {err}).", error=True)
+
+    def _on_text(self, key: str, field: str, change: dict) -> None:
+        if self._syncing:
+            return
+        try:
+            setattr(self.sheet.answers[key], field, str(change["new"] or "").strip())
+            self._changed()
+        except Exception as err:
+            self._set_status(f"⚠ That text was not recorded ({type(err).__name__}: {err}).", error=True)
+
+    def _sync_widgets(self, key: str) -> None:
+        controls = self.controls.get(key)
+        if controls is None:
+            return
+        answer = self.sheet.answers[key]
+        self._syncing = True
+        try:
+            controls.answer.value = _FROM_STATE[answer.state]
+            controls.evidence.value = answer.evidence
+            controls.note.value = answer.note
+        finally:
+            self._syncing = False
+
+    # -- display --------------------------------------------------------------------------
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self.status = text
+        status = self._widgets.get("status")
+        if status is not None:
+            style = _ERROR_STYLE if error else "color:#1b5e20"
+            status.value = f'<div style="{style}">{html.escape(text)}</div>'
+
+    def _grading_note(self):
+        import ipywidgets as w
+
+        return w.HTML("<i>The form is not shown while grading. The answers come from "
+                      f"{html.escape(self.path.name)}.</i>")
+
+    def _header_html(self) -> str:
+        meta = self.sheet.metadata
+        city = html.escape(meta.get("city", "") or "(city not given)")
+        country = f" ({html.escape(meta['country'])})" if meta.get("country") else ""
+        rows = [
+            ("Assessor", meta.get("assessor", "") or "(not given)"),
+            ("Date", meta.get("date", "") or "(not given)"),
+            ("Saved to", str(self.path)),
+        ]
+        details = " &nbsp;·&nbsp; ".join(f"<b>{k}:</b> {html.escape(v)}" for k, v in rows)
+        return (f"<h3 style='margin:0.2em 0'>LOSI {html.escape(self.sheet.edition)} assessment: "
+                f"{city}{country}</h3><div>{details}</div>")
+
+    def _score_html(self) -> str:
+        score = self.score
+        rows = "".join(
+            f"<tr><td>{html.escape(name)}</td><td style='text-align:right'>{score.criteria_met[name]} of "
+            f"{score.criteria_total[name]}</td><td style='text-align:right'>{value:.2f}</td></tr>"
+            for name, value in score.criteria.items())
+        return (f"<div><b>Provisional LOSI: {score.losi:.4f} ({html.escape(score.level)})</b> — "
+                f"{score.indicators_met} of {score.indicators_total} indicators met.<br>"
+                "<small>Provisional: indicators not answered yet, or marked Not sure, count as not found "
+                "until you answer them. Only the 'Very high' level (above 0.75) is published; the other "
+                "level cut-offs are an assumption.</small>"
+                "<table style='margin-top:0.3em'><tr><th style='text-align:left'>Criterion</th>"
+                f"<th>met</th><th>sub-score</th></tr>{rows}</table></div>")
+
+    def _titles(self) -> tuple[str, ...]:
+        titles = []
+        for criterion in self.sheet.instrument.criteria:
+            ids = [i.id for i in self.sheet.instrument.in_criterion(criterion)]
+            done = sum(1 for i in ids if self.sheet.answers[i].value is not None)
+            unsure = sum(1 for i in ids if self.sheet.answers[i].state == "not sure")
+            extra = f", {unsure} not sure" if unsure else ""
+            titles.append(f"{criterion} — answered {done} / {len(ids)}{extra}")
+        return tuple(titles)
+
+    def _refresh_header(self) -> None:
+        if "header" in self._widgets:
+            self._widgets["header"].value = self._header_html()
+
+    def _refresh_scores(self) -> None:
+        if "score" in self._widgets:
+            self._widgets["score"].value = self._score_html()
+            self._widgets["pages"].titles = self._titles()
+
+    def _card(self, indicator) -> IndicatorControls:
+        import ipywidgets as w
+
+        steps = "".join(f"<li>{html.escape(step)}</li>" for step in indicator.steps)
+        steps_html = (f"<div><i>How a city can meet it:</i><ul style='margin:0.2em 0'>{steps}</ul></div>"
+                      if steps else "")
+        text = w.HTML(
+            f"<div><b>{html.escape(indicator.id)} · {html.escape(indicator.label)}</b></div>"
+            f"<div>{html.escape(indicator.description)}</div>{steps_html}")
+        answer = self.sheet.answers[indicator.id]
+        buttons = w.ToggleButtons(options=CHOICES, value=_FROM_STATE[answer.state], tooltips=_TOOLTIPS,
+                                  style={"button_width": "7em"})
+        text_style = {"description_width": "5em"}
+        evidence = w.Text(value=answer.evidence, description="Evidence", continuous_update=False,
+                          placeholder="address (URL) of the page that shows it",
+                          style=text_style, layout=w.Layout(width="95%"))
+        note = w.Text(value=answer.note, description="Note", continuous_update=False,
+                      placeholder="anything worth remembering (optional)",
+                      style=text_style, layout=w.Layout(width="95%"))
+        key = indicator.id
+        buttons.observe(lambda change: self._on_answer(key, change), names="value")
+        evidence.observe(lambda change: self._on_text(key, "evidence", change), names="value")
+        note.observe(lambda change: self._on_text(key, "note", change), names="value")
+        box = w.VBox([text, buttons, evidence, note],
+                     layout=w.Layout(border="1px solid #ddd", padding="0.4em", margin="0.3em 0"))
+        return IndicatorControls(buttons, evidence, note, box)
+
+    def _build(self):
+        import ipywidgets as w
+
+        instrument = self.sheet.instrument
+        pages = []
+        for criterion in instrument.criteria:
+            cards = []
+            for indicator in instrument.in_criterion(criterion):
+                controls = self._card(indicator)
+                self.controls[indicator.id] = controls
+                cards.append(controls.box)
+            pages.append(w.VBox(cards))
+        self._widgets["header"] = w.HTML(self._header_html())
+        self._widgets["score"] = w.HTML()
+        self._widgets["notice"] = w.HTML(
+            f'<div style="color:#8a4b00">ℹ {html.escape(self.notice)}</div>' if self.notice else "")
+        self._widgets["status"] = w.HTML()
+        help_text = w.HTML(
+            "<small>Choose <b>Yes</b> if you found the feature on the portal, <b>No</b> if it is absent or you "
+            "could not find it, <b>Not sure</b> to come back to it later. Every change is saved to the file at "
+            "once; in the text boxes, press Enter or click elsewhere to save what you typed.</small>")
+        self._widgets["pages"] = w.Accordion(children=pages, titles=self._titles(), selected_index=0)
+        self._refresh_scores()
+        return w.VBox([self._widgets["header"], self._widgets["score"], self._widgets["notice"],
+                       self._widgets["status"], help_text, self._widgets["pages"]])
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+    def __repr__(self) -> str:
+        city = self.sheet.city or "no city"
+        return f"<AssessmentForm {self.path.name!r} ({city}): {self._progress()}; {self.status}>"
+
+
+def assessment_form(path: str | os.PathLike, edition: str | int = "2024", **metadata: object) -> AssessmentForm:
+    """Open (or start) the assessment form for one sheet file; show it as a cell's last line.
+
+    ``path`` ends in .csv, .xlsx or .json (the sheet's format). ``metadata``: ``city``,
+    ``country``, ``assessor``, ``date``; they fill empty fields only (see the module
+    notes for how new, existing, damaged and changed files are handled).
+
+    Raises :class:`~losi_course.errors.SheetError` for an unsupported extension (before
+    anything is written) and for a file that exists but cannot be read as a sheet (left
+    unchanged; the message suggests a new file name).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> form = assessment_form(folder / "velmora.csv", city="Velmora")
+        >>> form.path.exists(), form.sheet.city
+        (True, 'Velmora')
+        >>> _ = (folder / "notes.csv").write_text("this is not a sheet")
+        >>> assessment_form(folder / "notes.csv")
+        Traceback (most recent call last):
+        ...
+        losi_course.errors.SheetError: .../notes.csv: the assessment form cannot open this file: ... The file was left unchanged. ... assessment_form('.../notes-2.csv').
+    """
+    return AssessmentForm(path, edition, **metadata)
