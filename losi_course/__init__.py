@@ -33,6 +33,8 @@ _EXPORTS = {
     "load_pilots": "data", "load_dataset": "data", "losi_2022_check_value": "data",
     "egdi_level": "data",
     "assessment_form": "widgets",
+    "make_fictional_country": "fictional", "load_fictional_country": "fictional",
+    "FictionalCountry": "fictional",
     # reconciliation: `from losi_course.reconcile import reconcile` (a module of the same name
     # would shadow a package-level function once imported)
 }

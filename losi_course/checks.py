@@ -17,6 +17,7 @@ Example:
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any, Iterable
 
 __all__ = [
@@ -80,13 +81,18 @@ def check_type(value: Any, name: str, types: type | tuple[type, ...], described:
     """Check the kind of an answer, e.g. a number or a table.
 
     Example:
+        >>> import numpy as np
+        >>> check_type(np.int64(12), "count", (int, float), "a number")  # numpy numbers are fine
         >>> check_type("12", "count", (int, float), "a number")
         Traceback (most recent call last):
         ...
         losi_course.checks.CheckFailed: Not yet: count should be a number, but it is text (str). Remove the quotes if you typed a number.
     """
     check_defined(value, name)
-    if isinstance(value, bool) or not isinstance(value, types):
+    wanted = types if isinstance(types, tuple) else (types,)
+    if int in wanted or float in wanted:
+        wanted = wanted + (numbers.Real,)  # numpy numbers (e.g. from .sum()) count as numbers
+    if isinstance(value, bool) or type(value).__name__ == "bool_" or not isinstance(value, wanted):
         kind = {"str": "text", "list": "a list", "dict": "a dictionary", "DataFrame": "a table",
                 "Series": "a column"}.get(type(value).__name__, type(value).__name__)
         tip = " Remove the quotes if you typed a number." if isinstance(value, str) else ""

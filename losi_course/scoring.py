@@ -334,6 +334,7 @@ def score_table(answers: "pd.DataFrame", edition: str = "2024", *,
     result.insert(0, "level", pd.Categorical((levels or DEFAULT_LEVELS).levels(losi),
                                              categories=LEVEL_NAMES[::-1], ordered=True))
     result.insert(0, "losi", losi)
+    result.attrs.update(answers.attrs)  # keeps e.g. the "fictional" flag for charts and tables
     return result
 
 
