@@ -1,0 +1,306 @@
+"""Hidden-test checkers for session 3 ("Best practices: provision of content and services").
+
+The questions work on Velmora, the course's fictional sample city, and on its fictional
+peers, the municipalities of Estoria. Every checker recomputes what it expects from the
+library (the team's sheet completed with the participant's own findings, the peers' table),
+so nothing is stored here.
+
+Most checkers fail with a message that names the problem without giving the answer. The
+findings checkers are different on purpose: the point of that exercise is to learn from each
+miss, so they explain every answer that differs from the designed one with the answer key's
+note (misses are explained even when the points are full).
+
+Example:
+    >>> from losi_course.sample_city import peers
+    >>> from losi_course.scoring import score_table
+    >>> check_peer_services_mean(score_table(peers())["Services Provision"].mean())
+    ✓ peer_services_mean passed the hidden checks.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ..checks import CheckFailed, hidden_check, passed
+from .session1 import as_number
+
+__all__ = [
+    "check_findings",
+    "check_content_findings",
+    "check_service_findings",
+    "check_velmora_score",
+    "check_services_score",
+    "check_peer_services_mean",
+    "check_gaps",
+    "check_quick_wins",
+    "expected_velmora",
+    "QUICK_WIN_CRITERIA",
+    "N_QUICK_WINS",
+]
+
+_TOLERANCE = 0.00005
+QUICK_WIN_CRITERIA = ("Content Provision", "Services Provision")
+N_QUICK_WINS = 5
+
+
+def check_findings(findings: Any, ids: Iterable[str], name: str) -> None:
+    """Grade findings on the fictional Velmora portal and explain each miss with the key's note.
+
+    Full points need :data:`~losi_course.sample_city.FULL_POINTS_SHARE` of the clear-cut
+    indicators right; borderline ones accept either answer.
+
+    Example:
+        >>> check_findings({"281": "yes", "224": "yes"}, ["281", "224"], "if_findings")
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not quite: 1 of your 2 answers on clear-cut indicators agree with the designed answers for the fictional Velmora portal (full points need 2).
+        What differs, and why:
+          • 224 Right of access to information: you answered yes. Nothing on the portal explains ...
+    """
+    from ..sample_city import grade_findings
+
+    try:
+        result = grade_findings(findings, ids, name)
+    except CheckFailed as err:
+        hidden_check(False, str(err).removeprefix("Not yet: "))
+        return
+    if not result.full_points:
+        hidden_check(False, f"{result.headline()}\nWhat differs, and why:\n{result.explanations()}")
+    message = f"{name} passed the hidden checks. {result.headline()}"
+    if len(result.misses):
+        message += f"\nWhat differs, and why:\n{result.explanations()}"
+    passed(message)
+
+
+def check_content_findings(content_findings: Any) -> None:
+    """The participant's findings on the graded content-provision indicators of Velmora.
+
+    Example:
+        >>> from losi_course.portal import load_answer_key
+        >>> from losi_course.sample_city import CONTENT_SAMPLE
+        >>> key = load_answer_key()
+        >>> check_content_findings({i: int(key.loc[i, "value"]) for i in CONTENT_SAMPLE})
+        ✓ content_findings passed the hidden checks. 6 of your 6 answers ...
+    """
+    from ..sample_city import CONTENT_SAMPLE
+
+    check_findings(content_findings, CONTENT_SAMPLE, "content_findings")
+
+
+def check_service_findings(service_findings: Any) -> None:
+    """The participant's findings on the graded services-provision indicators of Velmora.
+
+    Example:
+        >>> from losi_course.sample_city import SERVICES_SAMPLE
+        >>> check_service_findings({i: "no" for i in SERVICES_SAMPLE})
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not quite: 3 of your 6 answers ... (full points need 5). ...
+        What differs, and why:
+          • 255 Building permit application online: you answered no. ...
+    """
+    from ..sample_city import SERVICES_SAMPLE
+
+    check_findings(service_findings, SERVICES_SAMPLE, "service_findings")
+
+
+def expected_velmora(content_findings: Any, service_findings: Any):
+    """The team's sheet of Velmora completed with the participant's findings (as in the notebook).
+
+    Fails kindly when the findings are not complete yet (questions 1 and 2 come first).
+
+    Example:
+        >>> from losi_course.sample_city import CONTENT_SAMPLE, SERVICES_SAMPLE
+        >>> velmora = expected_velmora({i: 1 for i in CONTENT_SAMPLE}, {i: 0 for i in SERVICES_SAMPLE})
+        >>> velmora.is_complete
+        True
+    """
+    from ..sample_city import (CONTENT_SAMPLE, SERVICES_SAMPLE, parse_findings, team_assessment,
+                               with_findings)
+
+    try:
+        content = parse_findings(content_findings, CONTENT_SAMPLE, "content_findings")
+        services = parse_findings(service_findings, SERVICES_SAMPLE, "service_findings")
+    except CheckFailed:
+        content = services = None
+    hidden_check(content is not None, "content_findings and service_findings must be complete "
+                                      "first (questions 1 and 2): this answer is built on them.")
+    team = team_assessment(leave_blank=CONTENT_SAMPLE + SERVICES_SAMPLE)
+    return with_findings(team, content, services)
+
+
+def _expected_score(content_findings: Any, service_findings: Any):
+    from ..scoring import score_assessment
+
+    return score_assessment(expected_velmora(content_findings, service_findings))
+
+
+def check_velmora_score(velmora_score: Any, content_findings: Any, service_findings: Any) -> None:
+    """The score of the completed Velmora sheet (a LosiScore from ``lc.score_assessment``).
+
+    Example:
+        >>> from losi_course.sample_city import CONTENT_SAMPLE, SERVICES_SAMPLE
+        >>> c, s = {i: 1 for i in CONTENT_SAMPLE}, {i: 1 for i in SERVICES_SAMPLE}
+        >>> check_velmora_score(0.6, c, s)
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not quite: velmora_score should be the whole result of lc.score_assessment(velmora), not a single number.
+    """
+    from ..scoring import LosiScore
+
+    expected = _expected_score(content_findings, service_findings)
+    hidden_check(not isinstance(velmora_score, (int, float)),
+                 "velmora_score should be the whole result of lc.score_assessment(velmora), "
+                 "not a single number.")
+    hidden_check(isinstance(velmora_score, LosiScore),
+                 "velmora_score should be the result of lc.score_assessment(velmora).")
+    hidden_check(velmora_score.indicators_total == expected.indicators_total,
+                 "velmora_score was not made on the 95 indicators of LOSI 2024.")
+    hidden_check(not velmora_score.unanswered,
+                 "velmora_score counts some indicators as unanswered; score the sheet velmora, "
+                 "which has your findings filled in.")
+    hidden_check(abs(velmora_score.losi - expected.losi) <= _TOLERANCE
+                 and velmora_score.criteria_met == expected.criteria_met,
+                 "velmora_score is not the score of the sheet velmora (the team's sheet with your "
+                 "findings). Score velmora itself.")
+    passed("velmora_score passed the hidden checks.")
+
+
+def check_services_score(services_score: Any, content_findings: Any, service_findings: Any) -> None:
+    """Velmora's services-provision score, a share between 0 and 1.
+
+    Example:
+        >>> from losi_course.sample_city import CONTENT_SAMPLE, SERVICES_SAMPLE
+        >>> c, s = {i: 1 for i in CONTENT_SAMPLE}, {i: 1 for i in SERVICES_SAMPLE}
+        >>> check_services_score(1.5, c, s)
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not quite: services_score should be a share between 0 and 1.
+    """
+    expected = _expected_score(content_findings, service_findings)
+    value = as_number(services_score, "services_score")
+    hidden_check(0 <= value <= 1, "services_score should be a share between 0 and 1.")
+    if abs(value - expected.losi) <= _TOLERANCE and abs(expected.losi - expected.criteria["Services Provision"]) > _TOLERANCE:
+        hidden_check(False, "services_score is Velmora's overall LOSI. Take the score of the "
+                            "Services Provision criterion instead.")
+    hidden_check(abs(value - expected.criteria["Services Provision"]) <= _TOLERANCE,
+                 "services_score is not Velmora's Services Provision score. Read it from "
+                 'velmora_score.criteria["Services Provision"].')
+    passed("services_score passed the hidden checks.")
+
+
+def _peer_scores():
+    from ..sample_city import peers
+    from ..scoring import score_table
+
+    return score_table(peers())
+
+
+def check_peer_services_mean(peer_services_mean: Any) -> None:
+    """The average Services Provision score of Velmora's fictional peers (Estoria).
+
+    Example:
+        >>> check_peer_services_mean(0.9)
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not quite: peer_services_mean is not the average Services Provision score of the peers. Average the "Services Provision" column of peer_scores.
+    """
+    scores = _peer_scores()
+    value = as_number(peer_services_mean, "peer_services_mean")
+    if abs(value - float(scores["losi"].mean())) <= _TOLERANCE:
+        hidden_check(False, "peer_services_mean is the peers' average LOSI. Average the "
+                            '"Services Provision" column instead.')
+    hidden_check(abs(value - float(scores["Services Provision"].mean())) <= _TOLERANCE,
+                 "peer_services_mean is not the average Services Provision score of the peers. "
+                 'Average the "Services Provision" column of peer_scores.')
+    passed("peer_services_mean passed the hidden checks.")
+
+
+def _expected_gaps(content_findings: Any, service_findings: Any, with_peers: bool = True):
+    from ..sample_city import peers
+    from ..scoring import gap_analysis
+
+    velmora = expected_velmora(content_findings, service_findings)
+    return gap_analysis(velmora, peers=peers() if with_peers else None)
+
+
+def _ids_of(value: Any, name: str) -> list[str]:
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        hidden_check("id" in value.columns, f"{name} should have an id column.")
+        value = value["id"]
+    if isinstance(value, (pd.Series, pd.Index)):
+        value = value.tolist()
+    hidden_check(isinstance(value, (list, tuple)),
+                 f"{name} should be a list of indicator ids, like ['254', '262']; it is "
+                 f"{type(value).__name__}.")
+    return [str(v) for v in value]
+
+
+def check_gaps(gaps: Any, content_findings: Any, service_findings: Any) -> None:
+    """The gap analysis of Velmora against its fictional peers (``lc.gap_analysis``).
+
+    Example:
+        >>> from losi_course.sample_city import CONTENT_SAMPLE, SERVICES_SAMPLE
+        >>> c, s = {i: 1 for i in CONTENT_SAMPLE}, {i: 1 for i in SERVICES_SAMPLE}
+        >>> check_gaps(_expected_gaps(c, s, with_peers=False), c, s)
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not quite: gaps uses the published 2022 shares, not the peers. Give the peers table too: peers=peers.
+    """
+    import pandas as pd
+
+    hidden_check(isinstance(gaps, pd.DataFrame), "gaps should be the table that lc.gap_analysis gives.")
+    hidden_check("id" in gaps.columns and "peer_share" in gaps.columns,
+                 "gaps should have the columns of lc.gap_analysis (id, criterion, label, peer_share ...).")
+    expected = _expected_gaps(content_findings, service_findings)
+    got = [str(i) for i in gaps["id"]]
+    want = list(expected["id"])
+    hidden_check(set(got) == set(want),
+                 f"gaps lists {len(got)} indicator(s) but the sheet velmora misses {len(want)}. "
+                 "Run the gap analysis on velmora itself.")
+    if got != want:
+        published = list(_expected_gaps(content_findings, service_findings, with_peers=False)["id"])
+        hidden_check(got != published, "gaps uses the published 2022 shares, not the peers. Give "
+                                       "the peers table too: peers=peers.")
+        hidden_check(False, "gaps is not in the order lc.gap_analysis gives (most common among the "
+                            "peers first). Do not sort it again.")
+    shares = pd.to_numeric(gaps["peer_share"], errors="coerce").fillna(-1).round(4).tolist()
+    hidden_check(shares == expected["peer_share"].astype(float).fillna(-1).round(4).tolist(),
+                 "the peer_share column of gaps does not match the peers' shares. Give the peers "
+                 "table as peers=peers.")
+    passed("gaps passed the hidden checks.")
+
+
+def check_quick_wins(quick_wins: Any, content_findings: Any, service_findings: Any) -> None:
+    """The five content or services indicators Velmora misses that most peers offer.
+
+    Any order is accepted; when several indicators tie for fifth place, any of them counts.
+
+    Example:
+        >>> from losi_course.sample_city import CONTENT_SAMPLE, SERVICES_SAMPLE
+        >>> c, s = {i: 1 for i in CONTENT_SAMPLE}, {i: 1 for i in SERVICES_SAMPLE}
+        >>> check_quick_wins(["283", "289"], c, s)
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not quite: quick_wins should hold 5 indicator ids; it has 2. Take the first 5 rows.
+    """
+    got = _ids_of(quick_wins, "quick_wins")
+    hidden_check(len(got) == N_QUICK_WINS, f"quick_wins should hold {N_QUICK_WINS} indicator ids; it "
+                                           f"has {len(got)}. Take the first {N_QUICK_WINS} rows.")
+    hidden_check(len(set(got)) == len(got), "quick_wins has the same indicator twice.")
+    gaps = _expected_gaps(content_findings, service_findings)
+    mine = gaps[gaps["criterion"].isin(QUICK_WIN_CRITERIA)].reset_index(drop=True)
+    hidden_check(set(got) <= set(gaps["id"]),
+                 "quick_wins has indicator(s) that Velmora already meets. Take them from gaps.")
+    hidden_check(set(got) <= set(mine["id"]),
+                 "quick_wins has indicator(s) outside content and services provision. Keep only "
+                 "the rows of those two criteria.")
+    fifth = float(mine["peer_share"].iloc[min(N_QUICK_WINS, len(mine)) - 1])
+    must = set(mine.loc[mine["peer_share"] > fifth, "id"])
+    may = set(mine.loc[mine["peer_share"] >= fifth, "id"])
+    hidden_check(must <= set(got) and set(got) <= may,
+                 "quick_wins are not the content and services gaps most common among the peers. "
+                 "Keep the order of gaps and take the first rows.")
+    passed("quick_wins passed the hidden checks.")
