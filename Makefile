@@ -8,14 +8,18 @@ STAMP  := $(VENV)/.installed-stamp
 # nbgrader runs `alembic` as a subprocess: the venv's bin/ must come first on PATH.
 export PATH := $(BIN):$(PATH)
 
-.PHONY: lab test bench release grade venv manifest clean-venv help
+# Extra arguments for `make grade` / `make collect`, e.g. make grade ARGS="session1 --force"
+ARGS ?=
+
+.PHONY: lab test bench release grade collect venv manifest clean-venv help
 
 help:
 	@echo "make lab      start JupyterLab on your own copy of the course notebooks"
 	@echo "make test     run every test (library, notebooks, nbgrader round trip)"
 	@echo "make bench    run the benchmarks and print measured ratios"
 	@echo "make release  regenerate release/ from source/ with nbgrader"
-	@echo "make grade    autograde, give feedback and export grades for submitted/"
+	@echo "make collect  ARGS=\"session1 DOWNLOADS\": file zip downloads into submitted/"
+	@echo "make grade    autograde, give feedback and export grades for submitted/ (ARGS=\"session1 --force\")"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; set PYTHON=python3.11 (or newer) and try again.")'
@@ -38,7 +42,10 @@ release: $(STAMP)
 	$(BIN)/python -m losi_course.grading.workflow release
 
 grade: $(STAMP)
-	$(BIN)/python -m losi_course.grading.workflow grade
+	$(BIN)/python -m losi_course.grading.workflow grade $(ARGS)
+
+collect: $(STAMP)
+	$(BIN)/python -m losi_course.grading.workflow collect $(ARGS)
 
 manifest: $(STAMP)
 	$(BIN)/python -m losi_course.data
