@@ -42,6 +42,9 @@ def bench_run_all() -> list[tuple[str, str]]:
 
 
 def bench_autograde() -> list[tuple[str, str]]:
+    import logging
+    import warnings
+
     import nbformat
     from nbformat.v4 import new_code_cell, new_notebook
     from nbgrader.apps import NbGraderAPI
@@ -49,6 +52,8 @@ def bench_autograde() -> list[tuple[str, str]]:
     from traitlets.config import Config
 
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    warnings.simplefilter("ignore")  # nbgrader's SQLAlchemy warnings are harmless noise here
+    logging.getLogger("traitlets").setLevel(logging.ERROR)
     course = Path(tempfile.mkdtemp(prefix="losi-bench-"))
     try:
         shutil.copytree(ROOT / "source", course / "source")

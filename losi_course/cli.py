@@ -20,10 +20,9 @@ import argparse
 import csv
 import json
 import sys
-import textwrap
 from typing import Sequence
 
-from .errors import LosiInputError
+from .errors import LosiInputError, report_input_error
 
 __all__ = ["main", "build_parser"]
 
@@ -256,10 +255,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.run(args)
     except LosiInputError as err:
-        sys.stdout.flush()
-        message = " ".join(str(err).split())
-        sys.stderr.write(textwrap.fill(f"losi-course: {message}", width=100) + "\n")
-        return 2
+        return report_input_error("losi-course", err)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # e.g. piped into `head`

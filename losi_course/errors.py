@@ -7,7 +7,10 @@ traceback.
 
 from __future__ import annotations
 
+import textwrap
+
 __all__ = [
+    "report_input_error",
     "LosiInputError",
     "UnknownIndicatorError",
     "SheetError",
@@ -67,3 +70,21 @@ class DataIntegrityError(LosiInputError):
         >>> issubclass(DataIntegrityError, LosiInputError)
         True
     """
+
+
+def report_input_error(program: str, error: Exception, stream=None) -> int:
+    """Write a user's mistake as one wrapped paragraph (no traceback); return exit code 2.
+
+    Example:
+        >>> import sys
+        >>> report_input_error("losi-course", LosiInputError("The file   is  empty."), sys.stdout)
+        losi-course: The file is empty.
+        2
+    """
+    import sys
+
+    stream = stream or sys.stderr
+    sys.stdout.flush()
+    message = " ".join(str(error).split())
+    stream.write(textwrap.fill(f"{program}: {message}", width=100) + "\n")
+    return 2

@@ -35,14 +35,13 @@ import re
 import shutil
 import subprocess
 import sys
-import textwrap
 import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from ..errors import LosiInputError
+from ..errors import LosiInputError, report_input_error
 
 __all__ = [
     "WorkflowError",
@@ -716,10 +715,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "solutions":
             write_solutions(root)
     except LosiInputError as err:
-        sys.stdout.flush()
-        message = " ".join(str(err).split())
-        sys.stderr.write(textwrap.fill(f"workflow: {message}", width=100) + "\n")
-        return 2
+        return report_input_error("workflow", err)
     except KeyboardInterrupt:
         return 130
     return 0
