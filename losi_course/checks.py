@@ -35,7 +35,12 @@ __all__ = [
 
 
 class CheckFailed(AssertionError):
-    """A check that did not pass; its message says what to look at."""
+    """A check that did not pass; its message says what to look at.
+
+    Example:
+        >>> CheckFailed("Not yet: losi should be a number.")._render_traceback_()
+        ['✗ Not yet: losi should be a number.']
+    """
 
     def _render_traceback_(self):  # IPython shows these lines instead of a traceback
         return [f"✗ {self}"]

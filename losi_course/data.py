@@ -277,7 +277,12 @@ def load_pilots() -> "pd.DataFrame":
 
 @dataclass(frozen=True)
 class Dataset:
-    """One shipped dataset: its file, a one-line description, its source and its loader."""
+    """One shipped dataset: its file, a one-line description, its source and its loader.
+
+    Example:
+        >>> DATASETS["pilots"].filename
+        'pilots.csv'
+    """
 
     name: str
     filename: str

@@ -31,6 +31,13 @@ def find_course_root(start: Path | None = None) -> Path:
     """The course folder (the one with ``nbgrader_config.py``), from ``start`` upwards.
 
     Falls back to the folder this package was installed from (an editable install).
+
+    Example:
+        >>> import tempfile
+        >>> course = Path(tempfile.mkdtemp()); _ = (course / "nbgrader_config.py").write_text("")
+        >>> (course / "source").mkdir()
+        >>> find_course_root(course / "source") == course.resolve()
+        True
     """
     candidates = [Path(start or Path.cwd()).resolve()]
     candidates += list(candidates[0].parents)
@@ -118,7 +125,13 @@ def lab_command(root: Path, folder: Path, port: int = 8888) -> list[str]:
 
 
 def start_lab(port: int = 8888, instructor: bool = False, dry_run: bool = False) -> int:
-    """Start JupyterLab: the workspace for participants, the course root for instructors."""
+    """Start JupyterLab: the workspace for participants, the course root for instructors.
+
+    Example:
+        >>> start_lab(dry_run=True)  # doctest: +SKIP
+        /course/.venv/bin/python -m jupyterlab --ServerApp.root_dir=/course/workspace ...
+        0
+    """
     root = find_course_root()
     if instructor:
         folder = root

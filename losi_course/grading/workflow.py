@@ -121,6 +121,13 @@ def assignments(root) -> list[str]:
     """The assignments of the course: the folders of ``source/`` that hold a notebook.
 
     Sorted naturally (``session2`` before ``session10``). See the module example.
+
+    Example:
+        >>> import tempfile
+        >>> root = Path(tempfile.mkdtemp()); (root / "source" / "session1").mkdir(parents=True)
+        >>> _ = (root / "source" / "session1" / "session1.ipynb").write_text("{}")
+        >>> assignments(root)
+        ['session1']
     """
     source = Path(root) / "source"
     if not source.is_dir():
@@ -159,7 +166,13 @@ def course_config(root, **overrides):
 
 
 def nbgrader_api(root, config=None):
-    """An in-process ``NbGraderAPI`` for the course at ``root`` (config from its file)."""
+    """An in-process ``NbGraderAPI`` for the course at ``root`` (config from its file).
+
+    Example:
+        >>> api = nbgrader_api(".")  # doctest: +SKIP
+        >>> api.generate_assignment("session1", force=True)["success"]  # doctest: +SKIP
+        True
+    """
     _use_this_python_first_on_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -249,6 +262,10 @@ def release_all(root) -> list[str]:
     folders whose source has gone. nbgrader's output is deterministic (cell ids are kept, the
     checksums are hashes of the cell contents), so running it twice changes no byte: the
     tests check that the committed ``release/`` equals a fresh regeneration.
+
+    Example:
+        >>> release_all(".")  # doctest: +SKIP
+        ['session1', 'session2', 'session3', 'session5']
     """
     root = _check_root(root)
     names = assignments(root)
@@ -275,6 +292,10 @@ def validate_notebook(root, notebook, invert: bool = False, config=None) -> list
 
     Without ``invert`` every test must pass (an instructor's solution); with ``invert`` no
     test may pass (a blank participant copy). An empty list means it validates.
+
+    Example:
+        >>> validate_notebook(".", "source/session1/session1.ipynb")  # doctest: +SKIP
+        []
     """
     _use_this_python_first_on_path()
     from nbgrader.validator import Validator
@@ -298,7 +319,13 @@ def validate_notebook(root, notebook, invert: bool = False, config=None) -> list
 
 
 def validate_all(root) -> dict[str, list[str]]:
-    """Validate every source notebook (must pass) and release notebook (must fail every test)."""
+    """Validate every source notebook (must pass) and release notebook (must fail every test).
+
+    Example:
+        >>> problems = validate_all(".")  # doctest: +SKIP
+        >>> [name for name, found in problems.items() if found]  # doctest: +SKIP
+        []
+    """
     root = _check_root(root)
     config = course_config(root)
     report = {}
@@ -425,7 +452,13 @@ def collect_zips(root, assignment: str, downloads_dir,
 # ----------------------------------------------------------------------------- grade
 @dataclass
 class SubmissionResult:
-    """One participant's autograded submission of one assignment."""
+    """One participant's autograded submission of one assignment.
+
+    Example:
+        >>> r = SubmissionResult("session1", "amina", autograded=True, score=12.0, max_score=19.0)
+        >>> r.failed == "", r.needs_manual_grade
+        (True, False)
+    """
 
     assignment: str
     student: str
@@ -443,7 +476,14 @@ class SubmissionResult:
 
 @dataclass
 class GradingReport:
-    """What :func:`grade_all` did."""
+    """What :func:`grade_all` did.
+
+    Example:
+        >>> ok = SubmissionResult("session1", "amina", autograded=True)
+        >>> broken = SubmissionResult("session1", "ben", autograded=False, failed="not valid JSON")
+        >>> [r.student for r in GradingReport([ok, broken], Path("grades.csv"), []).failed]
+        ['ben']
+    """
 
     results: list[SubmissionResult]
     export_path: Path
@@ -523,6 +563,11 @@ def grade_all(root, assignment: str | None = None, export_to=None, force: bool =
     ``export_to`` (default ``grades.csv`` in the course folder). Prints a summary and
     returns a :class:`GradingReport`. A submission nbgrader cannot grade is reported and
     does not stop the others.
+
+    Example:
+        >>> report = grade_all(".", "session1")  # doctest: +SKIP
+        >>> report.failed  # doctest: +SKIP
+        []
     """
     root = _check_root(root)
     known = assignments(root)
@@ -605,6 +650,10 @@ def export_grades(root, path=None, api=None) -> Path:
 
     ``path`` defaults to ``grades.csv`` in the course folder; the columns are nbgrader's
     (assignment, student_id, raw_score, score, max_score ...).
+
+    Example:
+        >>> export_grades(".", "grades.csv")  # doctest: +SKIP
+        PosixPath('grades.csv')
     """
     from nbgrader.plugins.export import CsvExportPlugin
 
@@ -625,6 +674,10 @@ def write_solutions(root, names: Iterable[str] | None = None) -> list[Path]:
 
     For self-paced learners after the course; ``solution/`` is git-ignored. The notebooks
     keep the hidden tests (they only call the checkers, which ship with the package).
+
+    Example:
+        >>> [p.name for p in write_solutions(".", ["session1"])]  # doctest: +SKIP
+        ['session1.ipynb']
     """
     root = _check_root(root)
     _use_this_python_first_on_path()
