@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import copy as _copy
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping
 
@@ -25,13 +26,30 @@ if TYPE_CHECKING:
 
     from .scoring import LevelScheme, LosiScore
 
-__all__ = ["Answer", "Assessment", "parse_answer", "ANSWER_HELP", "METADATA_KEYS"]
+__all__ = ["Answer", "Assessment", "parse_answer", "clean_text", "ANSWER_HELP", "METADATA_KEYS"]
 
 METADATA_KEYS = ("city", "country", "assessor", "date")
 
 _YES = {"1", "yes", "true", "1.0"}
 _NO = {"0", "no", "false", "0.0"}
 _NOT_SURE = {"not sure", "unsure", "?"}
+
+# Control characters (other than tab and newlines) cannot be stored in an Excel sheet and are
+# never meaningful in a URL or a note: they arrive by accident when text is pasted.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: object) -> str:
+    """Text for an evidence or note field: stripped, without invisible control characters.
+
+    Example:
+        >>> clean_text("  see page\x0b 3 ")
+        'see page 3'
+        >>> clean_text(None)
+        ''
+    """
+    return "" if value is None else _CONTROL_CHARACTERS.sub("", str(value)).strip()
+
 
 ANSWER_HELP = (
     "use 1 or 0 (or yes/no, true/false, in any case); write 'not sure' or leave it empty "
@@ -180,9 +198,9 @@ class Assessment:
         answer = self.answers[key]
         answer.value, answer.not_sure = parsed, not_sure
         if evidence is not None:
-            answer.evidence = str(evidence).strip()
+            answer.evidence = clean_text(evidence)
         if note is not None:
-            answer.note = str(note).strip()
+            answer.note = clean_text(note)
 
     def values(self) -> dict[str, int | None]:
         """``{id: 1, 0 or None}`` in catalog order.

@@ -21,13 +21,21 @@ __all__ = [
 class LosiInputError(Exception):
     """A problem with what the user supplied (a file, an id, an option).
 
+    In Jupyter the message is shown on its own, without a traceback
+    (``_render_traceback_``), because it is about the input, not the code.
+
     Example:
         >>> try:
         ...     raise LosiInputError("The port 80 is already in use.")
         ... except LosiInputError as err:
         ...     print(err)
         The port 80 is already in use.
+        >>> LosiInputError("The file is empty.")._render_traceback_()
+        ['⚠ The file is empty.']
     """
+
+    def _render_traceback_(self):  # IPython shows these lines instead of a traceback
+        return [f"⚠ {self}"]
 
 
 class UnknownIndicatorError(LosiInputError, KeyError):

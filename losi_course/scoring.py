@@ -1,9 +1,11 @@
 """LOSI scores, levels, ranks and gap analysis.
 
 LOSI is the share of the instrument's indicators that a city meets; a criterion's
-sub-score is the share met within that criterion. This reading reproduces the published
-values (Dubai 79 of 86 = 0.9186, Berlin 84 of 86 = 0.9767); the Survey's annex text that
-would state it was not available, so it is a well-supported inference, not a quotation.
+sub-score is the share met within that criterion. This reading fits the published values:
+Berlin was reported to meet 84 of 86 indicators with LOSI 0.97 (84/86 = 0.9767), and Dubai's
+published 0.9186 is exactly 79/86 to four decimals (no other count of 86 gives it). The
+Survey's annex text that would state the rule was not available, so it is a well-supported
+inference, not a quotation.
 
 Levels: "Very high" means LOSI above 0.75 (published). The cut-offs between high, middle
 and low (0.50 and 0.25) were *not* published: the course assumes them by analogy with the
@@ -241,6 +243,9 @@ def score_counts(indicators_met: int, edition: str = "2022", *,
         1.0
     """
     instrument = load_instrument(edition)
+    if isinstance(indicators_met, bool) or not float(indicators_met).is_integer():
+        raise LosiInputError(f"The number of indicators met must be a whole number; got {indicators_met}.")
+    indicators_met = int(indicators_met)
     if not 0 <= indicators_met <= instrument.size:
         raise LosiInputError(
             f"A city can meet between 0 and {instrument.size} indicators of LOSI {instrument.edition}; "
@@ -288,7 +293,13 @@ def answer_matrix(answers: "pd.DataFrame", instrument: Instrument) -> "np.ndarra
             f"{' ...' if len(absent) > 8 else ''}."
         )
     order = [resolved.index(i) for i in instrument.ids]
-    matrix = answers.iloc[:, order].to_numpy(dtype=float, na_value=np.nan)
+    try:
+        matrix = answers.iloc[:, order].to_numpy(dtype=float, na_value=np.nan)
+    except (TypeError, ValueError):
+        raise LosiInputError(
+            "Every answer in the table must be 0 or 1 (True/False accepted); the table holds text. "
+            "Convert yes/no answers first, e.g. table.replace({'yes': 1, 'no': 0})."
+        ) from None
     bad = ~np.isin(matrix, (0.0, 1.0))
     if bad.any():
         row, col = map(int, np.argwhere(bad)[0])
@@ -349,6 +360,12 @@ def rank_cities(scores: "pd.DataFrame | pd.Series", by: str = "losi") -> "pd.Ser
     import pandas as pd
 
     column = scores[by] if isinstance(scores, pd.DataFrame) else scores
+    missing = column[column.isna()]
+    if len(missing):
+        raise LosiInputError(
+            f"{len(missing)} city(ies) have no score to rank ({', '.join(map(str, missing.index[:5]))}); "
+            "score them first or leave them out, e.g. scores.dropna()."
+        )
     return column.rank(ascending=False, method="min").astype(int).rename("rank")
 
 
@@ -378,8 +395,17 @@ def gap_analysis(assessment: "Assessment | pd.Series | Mapping[str, int]",
         instrument = assessment.instrument
         values = assessment.values()
     else:
-        values = {instrument.resolve_id(k): v for k, v in dict(assessment).items()}
-    missed = [i for i in instrument.ids if not values.get(i)]
+        from .assessment import ANSWER_HELP, parse_answer
+
+        values = {}
+        for key, raw in dict(assessment).items():
+            key = instrument.resolve_id(key)
+            try:
+                values[key] = parse_answer(raw)[0]
+            except ValueError:
+                raise LosiInputError(f"'{raw}' is not an answer for indicator {key}: {ANSWER_HELP}.") from None
+    # Blank or "not sure" counts as not met, as the LOSI rule does for features not found.
+    missed = [i for i in instrument.ids if values.get(i) != 1]
     if peers is not None:
         matrix = answer_matrix(peers, instrument)
         shares = dict(zip(instrument.ids, matrix.mean(axis=0)))

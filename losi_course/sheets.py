@@ -33,7 +33,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .assessment import ANSWER_HELP, METADATA_KEYS, Answer, Assessment, parse_answer
+from .assessment import ANSWER_HELP, METADATA_KEYS, Answer, Assessment, clean_text, parse_answer
 from .errors import LosiInputError, SheetError, UnknownIndicatorError
 from .framework import load_instrument
 
@@ -278,10 +278,19 @@ def _build(path: Path, metadata: dict, records: Iterable, edition: str | None) -
 
 
 def _text(value) -> str:
-    return "" if value is None else str(value).strip()
+    return clean_text(value)
 
 
 # ----------------------------------------------------------------------------- writing
+def _file_mode(path: Path) -> int:
+    """The permissions a rewritten file should keep: its own, or the usual default for a new one."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -290,6 +299,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        os.chmod(temporary, _file_mode(path))  # mkstemp makes files private (0600)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -352,6 +362,15 @@ _GUIDE = [
 ]
 
 
+def _keep_text(worksheet) -> None:
+    # openpyxl stores text that starts with "=" as a formula, which reads back empty (or runs
+    # in Excel): mark such cells as plain strings.
+    for cells in worksheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+
+
 def _xlsx_bytes(assessment: Assessment) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -364,6 +383,7 @@ def _xlsx_bytes(assessment: Assessment) -> bytes:
     sheet.append(header)
     for row in _rows(assessment, guidance=True):
         sheet.append(row)
+    _keep_text(sheet)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -381,6 +401,7 @@ def _xlsx_bytes(assessment: Assessment) -> bytes:
     about = book.create_sheet("About")
     for key, value in _metadata(assessment).items():
         about.append([key, value])
+    _keep_text(about)
     about.column_dimensions["A"].width = 12
     about.column_dimensions["B"].width = 40
     guide = book.create_sheet("Guide")

@@ -138,3 +138,22 @@ def test_flipping_an_answer_from_0_to_1_never_lowers_any_score(values, position)
     assert all(after.criteria[c] >= before.criteria[c] for c in before.criteria)
     order = ["Low", "Middle", "High", "Very high"]
     assert order.index(after.level) >= order.index(before.level)
+
+
+def test_scoring_helpers_refuse_bad_values_with_clear_messages():
+    table = _random_table(np.random.default_rng(4), 2).astype(object)
+    table.iloc[0, 0] = "yes"
+    with pytest.raises(LosiInputError, match="holds text"):
+        score_table(table)
+    with pytest.raises(LosiInputError, match="whole number"):
+        score_counts(79.5)
+    assert score_counts(79.0).indicators_met == 79
+    with pytest.raises(LosiInputError, match="no score to rank.*B"):
+        rank_cities(pd.Series({"A": 0.5, "B": float("nan")}))
+    with pytest.raises(LosiInputError, match="'2' is not an answer for indicator 281"):
+        gap_analysis({i: 1 for i in IDS} | {"281": 2})
+
+
+def test_gap_analysis_counts_blank_answers_as_missed():
+    gaps = gap_analysis({i: 1 for i in IDS} | {"281": None, "215": float("nan"), "216": "no"})
+    assert set(gaps["id"]) == {"281", "215", "216"}

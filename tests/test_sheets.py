@@ -192,3 +192,26 @@ def test_2022_sheets_are_refused_because_the_instrument_is_not_public(tmp_path):
 def test_bad_answers_set_from_code_are_explained():
     with pytest.raises(LosiInputError, match="'perhaps' is not an answer for indicator 281"):
         Assessment().set("281", "perhaps")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])
+def test_text_that_looks_like_a_formula_or_holds_control_characters_survives(tmp_path, suffix):
+    a = Assessment(city="=Velmora")
+    a.set("281", "yes", evidence="=HYPERLINK(\"x\")", note="=same as 215\x0b, see\x00 below")
+    back = read_sheet(write_sheet(a, tmp_path / f"s{suffix}"))
+    assert back["281"].evidence == '=HYPERLINK("x")'
+    assert back["281"].note == "=same as 215, see below"
+    assert back.city == "=Velmora"
+
+
+def test_rewriting_a_sheet_keeps_its_permissions_and_new_sheets_are_not_private(tmp_path):
+    import os
+    import stat
+
+    umask = os.umask(0)
+    os.umask(umask)
+    path = write_sheet(Assessment(), tmp_path / "s.csv")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask  # like any new file, not 0600
+    os.chmod(path, 0o640)
+    write_sheet(Assessment(), path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
