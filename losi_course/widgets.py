@@ -49,7 +49,7 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .assessment import METADATA_KEYS, Assessment
+from .assessment import METADATA_KEYS, Assessment, clean_text
 from .errors import LosiInputError, SheetError
 from .framework import load_instrument
 from .scoring import LosiScore, score_assessment
@@ -413,7 +413,7 @@ class AssessmentForm:
         if self._syncing:
             return
         try:
-            setattr(self.sheet.answers[key], field, str(change["new"] or "").strip())
+            setattr(self.sheet.answers[key], field, clean_text(change["new"]))
             self._changed()
         except Exception as err:
             self._set_status(f"⚠ That text was not recorded ({type(err).__name__}: {err}).", error=True)

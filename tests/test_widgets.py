@@ -436,3 +436,13 @@ def test_form_inside_a_real_kernel(tmp_path):
     assert view["model_id"] in state
     assert nb.cells[1].outputs[0]["text"].startswith("Saved ")
     assert nb.cells[2].outputs[0]["text"].strip() == "no HTML"
+
+
+def test_pasted_control_characters_do_not_block_saving_an_excel_sheet(tmp_path):
+    from losi_course.sheets import read_sheet
+
+    form = assessment_form(tmp_path / "v.xlsx", city="Velmora")
+    form.controls["281"].note.value = "copied\x0b from a PDF"
+    form.set("215", "yes")
+    assert read_sheet(tmp_path / "v.xlsx")["281"].note == "copied from a PDF"
+    assert "Saved" in form.status
