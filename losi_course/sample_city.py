@@ -12,22 +12,18 @@ What the module offers:
 * the portal server, started for this computer only (:func:`open_portal`), and a safe place
   for work files (:func:`work_path`);
 * a ready-to-paste dictionary of findings from the assessment form (:func:`form_findings`),
-  and a first friendly look at them (:func:`review_findings`);
+  a check that every listed indicator has a yes or no (:func:`review_findings`, the visible
+  check: it never compares with the designed answers), and, for studying on your own after
+  answering, the same explanations the graded feedback gives (:func:`explain_findings`);
 * the prepared sheets of two fictional assessors (:func:`assessor_sheets`) and the team's
   reconciled sheet (:func:`team_sheet`);
 * Velmora's fictional peers, the municipalities of Estoria (:func:`peers`);
 * the comparison with the answer key that the checkers use to explain each miss
   (:func:`compare_with_key`). Notebooks never print the key.
 
-**The designed disagreements.** Assessor A (Amara Voss) and assessor B (Teodor Lind), both
-fictional, start from the designed answers and differ on twelve indicators
-(:data:`DESIGNED_DISAGREEMENTS`): seven borderline items where both answers are defensible
-(216, 218, 222, 296, 256, 270b, 237), two judgement calls that are plain mistakes (224: the
-privacy statement taken for access to information; 228: outdated content taken for no
-content) and three other plain mistakes (242: a section missed; 257: a linked national
-service not counted; 206: a search box that was never tried). Three of the twelve are in the
-Institutional Framework criterion. On the remaining 83 indicators both give the designed
-answer, so agreement is 83 of 95.
+Assessor A (Amara Voss) and assessor B (Teodor Lind), both fictional, start from the designed
+answers and differ on the indicators of :data:`DESIGNED_DISAGREEMENTS`; the instructors' notes
+on each one are in ``course/sample-city.md``.
 
 Example:
     >>> velmora_indicators("IF")
@@ -77,6 +73,7 @@ __all__ = [
     "form_findings",
     "parse_findings",
     "review_findings",
+    "explain_findings",
     "compare_with_key",
     "FindingsResult",
     "grade_findings",
@@ -107,7 +104,9 @@ INSTITUTIONAL_SAMPLE = ("281", "215", "216", "224", "236-IF", "242")
 #: Full points for findings when at least this share of the clear-cut items is right.
 FULL_POINTS_SHARE = 0.8
 
-# id -> (answer of A, answer of B, evidence page of A, evidence page of B, note of A, note of B)
+#: Where the two fictional assessors' sheets differ: id -> (answer of A, answer of B, evidence page
+#: of A, evidence page of B, note of A, note of B). Which are borderline and which are plain
+#: mistakes: see course/sample-city.md (instructors).
 DESIGNED_DISAGREEMENTS: dict[str, tuple[int, int, str, str, str, str]] = {
     "216": (0, 1, "government/organisation.html", "government/organisation.html",
             "Every head is named with title and phone, but the e-mails are shared department "
@@ -326,7 +325,7 @@ def parse_findings(findings: Any, ids: Iterable[str], name: str) -> dict[str, in
         raise CheckFailed(f"Not yet: {name} should be a dictionary in curly brackets, like "
                           f'{{"{ids[0]}": "yes", ...}}; it is {type(findings).__name__}.')
     values: dict[str, int] = {}
-    unknown, blank = [], []
+    unknown, blank, invalid = [], [], []
     for raw_key, raw_value in findings.items():
         try:
             key = instrument.resolve_id(raw_key)
@@ -339,23 +338,29 @@ def parse_findings(findings: Any, ids: Iterable[str], name: str) -> dict[str, in
         try:
             value, _ = parse_answer(raw_value)
         except ValueError:
-            raise CheckFailed(f"Not yet: the answer for {key} in {name} is {raw_value!r}; "
-                              'write "yes" (found) or "no" (not found).') from None
+            invalid.append(f"{key} is {raw_value!r}")
+            continue
         if value is None:
             blank.append(key)
         else:
             values[key] = value
+    if invalid:
+        raise CheckFailed(f"Not yet: in {name}, {'; '.join(invalid)}. Write \"yes\" (found) or "
+                          '"no" (not found) for each indicator.')
     extra = [k for k in values if k not in ids] + unknown
     if extra:
         raise CheckFailed(f"Not yet: {name} has indicator(s) that are not part of this question: "
                           f"{', '.join(extra)}. Keep exactly the ids given in the comment.")
     missing = [k for k in ids if k not in values and k not in blank]
+    problems = []
     if missing:
         shown = ", ".join(f"{k} ({_label(k)})" for k in missing)
-        raise CheckFailed(f"Not yet: {name} has no entry for {shown}. Keep every id given in the comment.")
+        problems.append(f"{name} has no entry for {shown}. Keep every id given in the comment.")
     if blank:
         shown = ", ".join(f"{k} ({_label(k)})" for k in blank)
-        raise CheckFailed(f'Not yet: {name} has no answer yet for {shown}. Replace each ... with "yes" or "no".')
+        problems.append(f'{name} has no answer yet for {shown}. Replace each ... with "yes" or "no".')
+    if problems:
+        raise CheckFailed("Not yet: " + " ".join(problems))
     return {k: values[k] for k in ids}
 
 
@@ -381,14 +386,13 @@ def compare_with_key(findings: Mapping[str, object], criteria: str | Iterable[st
     Notebooks do not show this table: it holds the answer key.
 
     Example:
-        >>> table = compare_with_key({"216": "no", "224": "yes"}, criteria="IF")
-        >>> table[["id", "answer", "accepted", "ok"]].head(4)
+        >>> table = compare_with_key({"283": "yes", "298": "no"}, ids=["283", "298", "212"])
+        >>> table[["id", "answer", "accepted", "ok"]]
             id answer                accepted     ok
-        0  281                               yes  False
-        1  215                               yes  False
-        2  216     no  yes or no (borderline)   True
-        3  224    yes                      no  False
-        >>> table.loc[3, "note"].startswith("Nothing on the portal explains")
+        0  283    yes                      no  False
+        1  298     no  yes or no (borderline)   True
+        2  212                            yes  False
+        >>> table.loc[0, "note"].startswith("No municipal mobile app")
         True
     """
     import pandas as pd
@@ -430,9 +434,9 @@ class FindingsResult:
     """How a set of findings compares with the designed answers; see :func:`grade_findings`.
 
     Example:
-        >>> result = grade_findings({k: "yes" for k in INSTITUTIONAL_SAMPLE}, INSTITUTIONAL_SAMPLE, "if_findings")
+        >>> result = grade_findings({"283": "yes", "212": "yes", "298": "no"}, ["283", "212", "298"], "practice")
         >>> result.n_clear, result.n_right, result.needed, result.full_points
-        (5, 4, 4, True)
+        (2, 1, 2, False)
     """
 
     name: str
@@ -471,7 +475,7 @@ def grade_findings(findings: Any, ids: Iterable[str], name: str) -> FindingsResu
     the threshold; full points need :data:`FULL_POINTS_SHARE` of the clear-cut ones, rounded up.
 
     Example:
-        >>> grade_findings({"224": "yes"}, ["224"], "x").explanations().startswith("  • 224 Right of access")
+        >>> grade_findings({"283": "yes"}, ["283"], "x").explanations().startswith("  • 283 Municipal mobile apps")
         True
     """
     ids = list(ids)
@@ -486,27 +490,55 @@ def grade_findings(findings: Any, ids: Iterable[str], name: str) -> FindingsResu
 
 
 def review_findings(findings: Any, ids: Iterable[str], name: str) -> None:
-    """The visible check of a findings question: the shape, then how many agree so far.
+    """The visible check of a findings question: is every listed indicator answered?
 
-    It fails (:class:`~losi_course.checks.CheckFailed`) only when an answer is missing or
-    not a yes or no. Otherwise it prints how many clear-cut answers agree with the designed
-    ones and, if that is not yet enough for full points, which portal pages are worth another
-    look, without saying which answers differ.
+    It checks the shape only: a dictionary with a yes or no (1 or 0, True or False) for each
+    of ``ids`` and nothing else. It fails (:class:`~losi_course.checks.CheckFailed`) naming the
+    missing or invalid ids. It never compares the answers with the designed portal: that
+    happens when the notebook is graded, and the feedback explains every difference. The
+    message is the same for every set of complete answers.
 
     Example:
         >>> review_findings({k: "yes" for k in INSTITUTIONAL_SAMPLE}, INSTITUTIONAL_SAMPLE, "if_findings")
-        ✓ if_findings has a yes or no for each of the 6 indicators.
-          4 of your 5 answers on clear-cut indicators agree with the designed answers for the fictional Velmora portal (full points need 4). The 1 borderline indicator accepts either answer.
+        ✓ All 6 indicators in if_findings have an answer. Your answers are compared with the designed portal when your notebook is graded; the feedback explains every difference.
+        >>> review_findings({"281": "yes", "215": "maybe"}, ["281", "215", "216"], "if_findings")
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not yet: in if_findings, 215 is 'maybe'. Write "yes" (found) or "no" (not found) for each indicator.
     """
+    ids = list(ids)
+    parse_findings(findings, ids, name)
+    passed(f"All {len(ids)} indicators in {name} have an answer. Your answers are compared with the "
+           "designed portal when your notebook is graded; the feedback explains every difference.")
+
+
+def explain_findings(findings: Any, ids: Iterable[str], name: str = "your findings") -> None:
+    """For studying on your own, after answering: each answer next to the designed portal's.
+
+    Prints, for each indicator of ``ids``, your answer, whether it matches the designed answer
+    for the fictional Velmora portal (borderline indicators accept either answer) and the
+    answer key's short explanation, then how many clear-cut answers agree. Use it only once you
+    have decided on your answers: it shows the designed answers. In a graded workshop you do
+    not need it: the feedback on your graded notebook gives the same explanations.
+
+    Example:
+        >>> explain_findings({"283": "no", "298": "yes"}, ["283", "298"])  # doctest: +ELLIPSIS
+        Your findings next to the designed answers for the fictional Velmora portal:
+          • 283 Municipal mobile apps: you answered no; the designed answer is no (same). No municipal mobile app ...
+          • 298 ...: you answered yes; borderline, either answer is accepted. ...
+        1 of your 1 answers on clear-cut indicators agree ... (full points need 1). The 1 borderline indicator accepts either answer.
+    """
+    ids = list(ids)
     result = grade_findings(findings, ids, name)
-    lines = [f"{name} has a yes or no for each of the {result.n_items} indicators.",
-             f"  {result.headline()}"]
-    if not result.full_points:
-        pages = sorted({p.strip() for text in result.misses["evidence"] for p in text.split(",") if p.strip()})
-        where = f" Pages worth another look: {', '.join(pages)}." if pages else ""
-        lines.append(f"  Have another look at the portal before you submit.{where}")
-        lines.append("  After grading, your feedback explains each answer that differs.")
-    passed("\n".join(lines))
+    table = compare_with_key(parse_findings(findings, ids, name), ids=ids)
+    print("Your findings next to the designed answers for the fictional Velmora portal:")
+    for row in table.itertuples():
+        if row.borderline:
+            verdict = "borderline, either answer is accepted"
+        else:
+            verdict = f"the designed answer is {row.accepted} ({'same' if row.ok else 'different'})"
+        print(f"  • {row.id} {row.label}: you answered {row.answer}; {verdict}. {row.note}")
+    print(result.headline())
 
 
 # ----------------------------------------------------------------------------- prepared sheets
@@ -579,7 +611,9 @@ def team_assessment(leave_blank: Iterable[str] = ()) -> Assessment:
 
     The answers are those the two fictional assessors agreed on after talking their
     disagreements through. The indicators in ``leave_blank`` are empty, for a participant's
-    own findings (see :func:`with_findings`).
+    own findings (see :func:`with_findings`). Session 3 leaves its own 14 indicators and the
+    six of :data:`INSTITUTIONAL_SAMPLE` empty, because session 5 asks participants to assess
+    those; their note says so.
 
     Example:
         >>> team = team_assessment(leave_blank=CONTENT_SAMPLE)
@@ -593,7 +627,9 @@ def team_assessment(leave_blank: Iterable[str] = ()) -> Assessment:
     key = _key()
     for indicator_id in instrument.ids:
         if indicator_id in blank:
-            sheet.set(indicator_id, "", evidence="", note="Left empty for you to assess.")
+            note = ("Left empty: you assess it in session 5." if indicator_id in INSTITUTIONAL_SAMPLE
+                    else "Left empty for you to assess.")
+            sheet.set(indicator_id, "", evidence="", note=note)
             continue
         evidence = " | ".join(_url(p) for p in _paths(indicator_id))
         sheet.set(indicator_id, int(key.loc[indicator_id, "value"]), evidence=evidence,

@@ -5,6 +5,7 @@ message that does not give the expected value away."""
 import itertools
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -251,6 +252,7 @@ def test_weakest_criterion():
     weakest = min(CRITERION_MEANS, key=CRITERION_MEANS.get)
     s2.check_weakest_criterion(weakest)
     s2.check_weakest_criterion(f"  {weakest.upper()} ")
+    s2.check_weakest_criterion("  " + weakest.lower().replace(" ", "   "))
     strongest = max(CRITERION_MEANS, key=CRITERION_MEANS.get)
     fails_quietly(s2.check_weakest_criterion, strongest, secrets=[weakest])
     fails_quietly(s2.check_weakest_criterion, CRITERION_MEANS[weakest], secrets=[weakest])
@@ -274,3 +276,88 @@ def test_regional_losi():
     wrong = dict(expected, **{region: expected[region] + 0.1})
     fails_quietly(s2.check_regional_losi, wrong, secrets=[expected[region]])
     fails_quietly(s2.check_regional_losi, {region: expected[region]}, secrets=list(expected.values()))
+
+
+# -- the visible checks of the notebooks ----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def notebook_cells(session: str) -> dict:
+    import nbformat
+
+    notebook = nbformat.read(ROOT / "source" / session / f"{session}.ipynb", as_version=4)
+    return {c["id"]: c for c in notebook.cells}
+
+
+def run_visible(session: str, stem: str, **namespace) -> None:
+    import losi_course as lc
+
+    code = notebook_cells(session)[f"{stem}_check"].source.split("### BEGIN HIDDEN TESTS")[0]
+    exec(code, {"pd": pd, "lc": lc, **namespace})
+
+
+CONTEXT = {"world_mean": WORLD_MEAN, "cities_targeted": 193, "cities_assessed": 146,
+           "participation": PARTICIPATION, "criteria": list(INSTRUMENT.criteria),
+           "estoria": ESTORIA}
+
+
+@pytest.mark.parametrize("session, stem, good", [
+    ("session1", "ldc_mean", np.float64(LDC_MEAN)),
+    ("session1", "not_assessed", np.int64(47)),
+    ("session1", "not_assessed", 47.0),
+    ("session1", "low_or_middle_pct", np.int64(49)),
+    ("session1", "features_below_half", np.int64(5)),
+    ("session1", "toy_losi", np.float64(61 / 86)),
+    ("session1", "very_high_minimum", np.int64(65)),
+    ("session2", "jordan_portals", np.int64(19)),
+    ("session2", "portals_per_researcher", np.float64(1.46)),
+    ("session2", "n_with_portal", np.int64(28)),
+    ("session2", "agreement_share", np.float32(0.9)),
+])
+def test_visible_checks_accept_numpy_numbers_and_explain_text(session, stem, good, capsys):
+    run_visible(session, stem, **{stem: good}, **CONTEXT)
+    assert "✓" in capsys.readouterr().out
+    for bad in (str(good), [good], pd.Series([good])):
+        with pytest.raises(CheckFailed, match="should be"):
+            run_visible(session, stem, **{stem: bad}, **CONTEXT)
+
+
+def test_visible_check_of_level_counts_explains_text_counts(capsys):
+    run_visible("session1", "level_counts_2022", level_counts_2022=dict(zip(LEVELS, map(np.int64, (38, 37, 45, 26)))),
+                **CONTEXT)
+    assert "✓" in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match='count for "High" should be a whole number'):
+        run_visible("session1", "level_counts_2022", level_counts_2022=dict(zip(LEVELS, (38, "37", 45, 26))),
+                    **CONTEXT)
+
+
+def test_weakest_criterion_in_any_case_works_in_the_visible_check_and_the_later_cell(capsys):
+    import losi_course as lc
+
+    weakest = min(CRITERION_MEANS, key=CRITERION_MEANS.get)
+    answer = "  " + weakest.lower().replace(" ", "  ")
+    run_visible("session2", "weakest_criterion", weakest_criterion=answer, **CONTEXT)
+    assert "✓" in capsys.readouterr().out
+    scores = lc.score_table(ESTORIA.consensus)
+    with_region = scores.join(ESTORIA.municipalities.set_index("municipality")[["region", "population"]])
+    later = notebook_cells("session2")["code-16"].source
+    exec(later, {"lc": lc, "municipalities": ESTORIA.municipalities, "scores_with_region": with_region,
+                 "weakest_criterion": answer})
+
+
+def test_session1_examples_and_figures_are_labelled():
+    cells = notebook_cells("session1")
+    answers = {26, 27, 36, 37, 38, 45}   # the counts in the two sets that fit (question 7)
+    prompt = cells["md-15"].source
+    assert not answers & {int(n) for n in re.findall(r"(\d+) cities", prompt)}
+    assert not answers & {int(n) for n in re.findall(r"100 \* (\d+) / 146", prompt)}
+    assert "round half" in cells["md-16"].source.lower() or "half *up*" in cells["md-16"].source
+    assert "even" in prompt
+    quoted = "as quoted in the workshop's concept note"
+    for cell in cells.values():
+        text = " ".join(cell.source.split())
+        if re.search(r"21 % in the Americas|42 % in Africa|34 % LDC|\"Americas\": 21", text):
+            assert quoted in text, text[:200]
+    dubai = " ".join(cells["md-22"].source.split())
+    assert "0.9186 is the published value" in dubai and "derived" in dubai

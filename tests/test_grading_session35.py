@@ -11,6 +11,7 @@ import inspect
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from losi_course.assessment import Assessment
@@ -50,8 +51,14 @@ def services():
 
 @pytest.fixture(scope="module")
 def velmora():
-    # The team sheet plus the designed findings is the designed answer for every indicator.
-    return Assessment.from_values({i: value(i) for i in LOSI.ids}, city="Velmora")
+    # The team sheet plus the designed findings is the designed answer for every indicator, except
+    # the six institutional-framework ones, which session 3 leaves empty (session 5 grades them).
+    return Assessment.from_values({i: value(i) for i in LOSI.ids if i not in INSTITUTIONAL_SAMPLE},
+                                  city="Velmora")
+
+
+def partial(sheet):
+    return score_assessment(sheet, unanswered="not found")
 
 
 @pytest.fixture(scope="module")
@@ -84,13 +91,23 @@ def test_findings_checker_fails_and_explains_every_miss(services):
 
 
 def test_velmora_score_and_services_score(content, services, velmora):
-    expected = score_assessment(velmora)
+    expected = partial(velmora)
+    assert sorted(expected.unanswered) == sorted(INSTITUTIONAL_SAMPLE)
+    assert expected.criteria["Institutional Framework"] == 0
     g3.check_velmora_score(expected, content, services)
     g3.check_services_score(expected.criteria["Services Provision"], content, services)
     wrong = score_assessment(Assessment.from_values({i: 1 for i in LOSI.ids}))
-    for bad in (wrong, expected.losi, "0.6"):
+    complete = velmora.copy()                       # the IF answers filled in: not session 3's sheet
+    for i in INSTITUTIONAL_SAMPLE:
+        complete.set(i, value(i))
+    team_only = velmora.copy()                      # the findings left out
+    for i in CONTENT_SAMPLE:
+        team_only.set(i, "")
+    for bad in (wrong, score_assessment(complete), partial(team_only), expected.losi, "0.6"):
         with pytest.raises(CheckFailed):
             g3.check_velmora_score(bad, content, services)
+    with pytest.raises(CheckFailed, match="counts some of your findings as unanswered"):
+        g3.check_velmora_score(partial(team_only), content, services)
     for bad in (expected.losi, expected.criteria["Content Provision"], 54.5):
         with pytest.raises(CheckFailed):
             g3.check_services_score(bad, content, services)
@@ -102,9 +119,9 @@ def test_scores_follow_the_participants_own_findings(content, services, velmora)
     flipped = words(SERVICES_SAMPLE, flip=["255"])
     own = velmora.copy()
     own.set("255", flipped["255"])
-    g3.check_velmora_score(score_assessment(own), content, flipped)
+    g3.check_velmora_score(partial(own), content, flipped)
     with pytest.raises(CheckFailed):
-        g3.check_velmora_score(score_assessment(velmora), content, flipped)
+        g3.check_velmora_score(partial(velmora), content, flipped)
 
 
 def test_peer_services_mean(peers):
@@ -190,6 +207,7 @@ def test_counts_and_kappa_by_hand(result):
 
 def test_least_agreed(result):
     g5.check_least_agreed("Institutional Framework")
+    g5.check_least_agreed(" institutional   FRAMEWORK ")
     g5.check_least_agreed("IF")
     for bad in ("Technology", "Nowhere", 0.5):
         with pytest.raises(CheckFailed):
@@ -247,3 +265,60 @@ def test_notebook_templates_match_the_library():
     assert listed == g5.velmora_reconciliation().disagreements
     listed = re.findall(r'^#\s+"([^"]+)": \.\.\.,', cells["if_findings_answer"].source, re.M)
     assert listed == list(INSTITUTIONAL_SAMPLE)
+
+
+def _visible(session, stem):
+    return _cells(session)[f"{stem}_check"].source.split("### BEGIN HIDDEN TESTS")[0]
+
+
+def _run_visible(session, stem, **namespace):
+    import pandas as pd
+
+    import losi_course as lc
+    from losi_course import sample_city
+
+    exec(_visible(session, stem), {"pd": pd, "lc": lc, "sample_city": sample_city, **namespace})
+
+
+@pytest.mark.parametrize("session, stem, good, others", [
+    ("session3", "services_score", np.float64(0.5), {}),
+    ("session3", "peer_services_mean", np.float64(0.4), {}),
+    ("session5", "n_disagreements", np.int64(12), {}),
+    ("session5", "observed_agreement", np.float64(0.87), {}),
+    ("session5", "chance_agreement", np.float64(0.6), {"observed_agreement": 0.87}),
+    ("session5", "kappa_by_hand", np.float64(0.7), {}),
+    ("session5", "consensus_losi", np.float64(0.8), {}),
+])
+def test_visible_checks_accept_numpy_numbers_and_explain_text(session, stem, good, others, capsys):
+    _run_visible(session, stem, **{stem: good}, **others)
+    assert "✓" in capsys.readouterr().out
+    for bad in (str(good), [good], {"x": good}):
+        with pytest.raises(CheckFailed, match="should be"):
+            _run_visible(session, stem, **{stem: bad}, **others)
+
+
+def test_visible_check_of_least_agreed_ignores_case(result, capsys):
+    _run_visible("session5", "least_agreed", least_agreed=" institutional  framework", result=result)
+    assert "✓" in capsys.readouterr().out
+    with pytest.raises(CheckFailed, match="should be"):
+        _run_visible("session5", "least_agreed", least_agreed=0.5, result=result)
+
+
+def test_session3_team_sheet_leaves_the_session5_indicators_empty():
+    source = _cells("session3")["code-06"].source
+    assert "INSTITUTIONAL_SAMPLE" in source and "leave_blank=" in source
+    assert 'unanswered="not found"' in _cells("session3")["velmora_score_answer"].source
+
+
+def test_session5_asks_question_1_before_showing_the_assessors_sheets():
+    import nbformat
+
+    cells = nbformat.read(ROOT / "source" / "session5" / "session5.ipynb", as_version=4).cells
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in cells]
+    first_sheet = next(n for n, c in enumerate(cells) if c.cell_type == "code" and re.search(
+        r"assessor_sheets|assessor_assessments|reconcile\(|read_sheet|team_sheet", c.source))
+    assert ids.index("if_findings_check") < first_sheet
+    note = "Answer question 1 before you continue: the next cells show two colleagues' answers."
+    assert note in cells[first_sheet - 1].source
+    hint = cells[ids.index("least_agreed_check") + 1].source.lower()
+    assert "six" not in hint and "institutional" not in hint    # no hint at question 6's answer

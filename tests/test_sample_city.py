@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import urllib.request
 from pathlib import Path
 
@@ -105,14 +106,23 @@ def test_reconciliation_of_the_prepared_sheets(tmp_path):
 
 
 def test_team_sheet_leaves_the_asked_items_blank(tmp_path):
-    blank = sc.CONTENT_SAMPLE + sc.SERVICES_SAMPLE
+    # as in session 3: its own 14 indicators, and the six that session 5 grades
+    blank = sc.CONTENT_SAMPLE + sc.SERVICES_SAMPLE + sc.INSTITUTIONAL_SAMPLE
     team = read_sheet(sc.team_sheet(tmp_path, leave_blank=blank))
     assert sorted(team.unanswered) == sorted(blank)
     for k in LOSI.ids:
         if k not in blank:
             assert team[k].value == key_value(k)
+    for k in sc.INSTITUTIONAL_SAMPLE:
+        assert team[k].evidence == "" and "session 5" in team[k].note
+    text = (tmp_path / "velmora-team.csv").read_text(encoding="utf-8")
+    for k in sc.INSTITUTIONAL_SAMPLE:   # nothing in the file hints at the graded answers
+        assert KEY.loc[k, "note"] not in text
     velmora = sc.with_findings(team, designed(sc.CONTENT_SAMPLE), designed(sc.SERVICES_SAMPLE))
-    assert velmora.is_complete and team.unanswered  # a copy: the team sheet is unchanged
+    assert sorted(velmora.unanswered) == sorted(sc.INSTITUTIONAL_SAMPLE)
+    assert len(team.unanswered) == len(blank)  # a copy: the team sheet is unchanged
+    complete = sc.with_findings(velmora, designed(sc.INSTITUTIONAL_SAMPLE))
+    assert complete.is_complete
     with pytest.raises(LosiInputError, match="no yes or no answer"):
         sc.with_findings(team, {"221": ...})
     with pytest.raises(LosiInputError, match="no yes or no answer"):
@@ -173,7 +183,7 @@ def test_compare_with_key_explains_misses_and_accepts_either_for_borderline():
     assert len(by_criterion) == 22 and not by_criterion["ok"].any()
 
 
-def test_grade_findings_threshold_and_review(capsys):
+def test_grade_findings_threshold_and_explanations():
     findings = designed(sc.SERVICES_SAMPLE)
     clear = [i for i in sc.SERVICES_SAMPLE if KEY.loc[i, "accept"] != "either"]
     result = sc.grade_findings(findings, sc.SERVICES_SAMPLE, "service_findings")
@@ -183,10 +193,76 @@ def test_grade_findings_threshold_and_review(capsys):
     result = sc.grade_findings(findings, sc.SERVICES_SAMPLE, "service_findings")
     assert not result.full_points and len(result.misses) == 2
     assert KEY.loc[clear[0], "note"] in result.explanations()
-    sc.review_findings(findings, sc.SERVICES_SAMPLE, "service_findings")   # visible: no failure
+
+
+def test_review_findings_checks_the_shape_only(capsys):
+    """The visible check cannot be used to find the key: its output is the same for any answers."""
+    for ids, name in ((sc.CONTENT_SAMPLE, "content_findings"), (sc.SERVICES_SAMPLE, "service_findings"),
+                      (sc.INSTITUTIONAL_SAMPLE, "if_findings")):
+        right = designed(ids)
+        flipped = {i: "no" if v == "yes" else "yes" for i, v in right.items()}
+        outputs = []
+        for findings in (right, flipped, {i: 1 for i in ids}, {i: False for i in ids}):
+            sc.review_findings(findings, ids, name)
+            outputs.append(capsys.readouterr().out)
+        assert len(set(outputs)) == 1, outputs
+        shown = outputs[0]
+        assert shown.startswith(f"✓ All {len(ids)} indicators in {name} have an answer.")
+        assert "when your notebook is graded" in shown
+        for i in ids:                      # no id, page, note or count of agreeing answers
+            assert i not in shown and KEY.loc[i, "note"] not in shown
+        assert not any(ch.isdigit() for ch in shown.replace(str(len(ids)), ""))
+    ids = list(sc.CONTENT_SAMPLE)
+    problems = {
+        "no entry for 296": {i: "no" for i in ids[:-1]},
+        "no answer yet for 221": {**{i: "no" for i in ids}, "221": ...},
+        "228 is 'maybe'; 232 is 2": {**{i: "no" for i in ids}, "228": "maybe", "232": 2},
+        "should be a dictionary": ids,
+    }
+    for words, value in problems.items():
+        with pytest.raises(CheckFailed, match=re.escape(words)):
+            sc.review_findings(value, ids, "content_findings")
+    both = {**{i: "no" for i in ids[:-1]}, "221": ...}
+    with pytest.raises(CheckFailed) as failure:
+        sc.review_findings(both, ids, "content_findings")
+    assert "no entry for 296" in str(failure.value) and "no answer yet for 221" in str(failure.value)
+
+
+def test_explain_findings_gives_the_graded_feedback_on_request(capsys):
+    findings = designed(sc.INSTITUTIONAL_SAMPLE)
+    findings["224"] = "no" if key_value("224") else "yes"            # a clear-cut miss
+    sc.explain_findings(findings, sc.INSTITUTIONAL_SAMPLE)
     shown = capsys.readouterr().out
-    assert "4 of your 6" in shown and "Pages worth another look" in shown
-    assert KEY.loc[clear[0], "note"] not in shown    # the visible check does not explain
+    for i in sc.INSTITUTIONAL_SAMPLE:
+        assert f"• {i} " in shown and KEY.loc[i, "note"] in shown
+    line_224 = next(line for line in shown.splitlines() if "• 224 " in line)
+    assert "(different)" in line_224
+    line_281 = next(line for line in shown.splitlines() if "• 281 " in line)
+    assert "(same)" in line_281
+    assert "borderline, either answer is accepted" in next(line for line in shown.splitlines() if "• 216 " in line)
+    assert sc.grade_findings(findings, sc.INSTITUTIONAL_SAMPLE, "x").headline() in shown
+    doc = sc.explain_findings.__doc__
+    assert "studying on your own" in doc and "graded" in doc and "feedback" in doc
+    with pytest.raises(CheckFailed, match="no answer yet"):
+        sc.explain_findings({**findings, "224": ...}, sc.INSTITUTIONAL_SAMPLE)
+
+
+def test_docstrings_do_not_list_answers():
+    from losi_course.grading import session1, session2, session3, session5
+
+    graded = set(sc.CONTENT_SAMPLE + sc.SERVICES_SAMPLE + sc.INSTITUTIONAL_SAMPLE) | set(sc.DESIGNED_DISAGREEMENTS)
+    module_doc = sc.__doc__.lower()
+    assert "mistake" not in module_doc and "borderline items" not in module_doc
+    for module in (sc, session1, session2, session3, session5):
+        for name in dir(module):
+            function = getattr(module, name)
+            if callable(function) and getattr(function, "__module__", "") == module.__name__:
+                doc = function.__doc__ or ""
+                for i in graded:
+                    assert f"• {i} " not in doc, f"{module.__name__}.{name} explains {i}"
+    for level_counts in ("38", "37", "36", "45", "27", "26"):   # the two fitting sets of session 1
+        doc = session1.check_level_counts_2022.__doc__
+        assert not re.search(rf"(?<!\d){level_counts}(?!\d)", doc.split("Example:")[1]), level_counts
 
 
 # ----------------------------------------------------------------------------- files and portal
@@ -226,6 +302,7 @@ def test_helpers_never_need_the_key_in_a_notebook():
         path = root / "source" / session / f"{session}.ipynb"
         if path.exists():
             text = path.read_text(encoding="utf-8")
-            for forbidden in ("load_answer_key", "answer_key", "compare_with_key", "grade_findings"):
+            for forbidden in ("load_answer_key", "answer_key", "compare_with_key", "grade_findings",
+                              "explain_findings"):
                 assert forbidden not in text, f"{session} mentions {forbidden}"
     assert isinstance(sc.team_assessment(), Assessment)

@@ -240,7 +240,7 @@ def check_level_counts_2022(level_counts_2022: Any) -> None:
     percentage of 146 rounded to a whole number, gives the published share.
 
     Example:
-        >>> check_level_counts_2022({"Very high": 40, "High": 35, "Middle": 45, "Low": 26})
+        >>> check_level_counts_2022({"Very high": 40, "High": 35, "Middle": 41, "Low": 30})
         Traceback (most recent call last):
         ...
         losi_course.checks.CheckFailed: Not quite: the count for 'Very high' does not round to the published share of the 146 cities.
@@ -265,7 +265,7 @@ def check_low_or_middle_pct(low_or_middle_pct: Any) -> None:
     """The published share (%) of the 146 cities at the middle or low level.
 
     Example:
-        >>> check_low_or_middle_pct(0.49)
+        >>> check_low_or_middle_pct(0.3)
         Traceback (most recent call last):
         ...
         losi_course.checks.CheckFailed: Not quite: low_or_middle_pct should be a percentage (a number between 1 and 100), not a share between 0 and 1.
@@ -302,7 +302,7 @@ def check_very_high_minimum(very_high_minimum: Any) -> None:
     """The fewest of the 86 indicators a city must meet to be "Very high" (LOSI > 0.75).
 
     Example:
-        >>> check_very_high_minimum(64.5)
+        >>> check_very_high_minimum(70.5)
         Traceback (most recent call last):
         ...
         losi_course.checks.CheckFailed: Not quite: very_high_minimum should be a whole number of indicators.

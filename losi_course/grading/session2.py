@@ -46,6 +46,11 @@ def _expected_scores():
     return score_table(_country().consensus)
 
 
+def _normal(name: str) -> str:
+    """A name in lower case with single spaces, for comparisons that ignore case and spacing."""
+    return " ".join(name.lower().split())
+
+
 def _criteria() -> list[str]:
     from ..framework import load_instrument
 
@@ -79,10 +84,10 @@ def check_portals_per_researcher(portals_per_researcher: Any) -> None:
     Two decimals are enough.
 
     Example:
-        >>> check_portals_per_researcher(0.68)
+        >>> check_portals_per_researcher(3.0)
         Traceback (most recent call last):
         ...
-        losi_course.checks.CheckFailed: Not quite: portals_per_researcher is upside down: divide the number of portals by the number of researchers.
+        losi_course.checks.CheckFailed: Not quite: portals_per_researcher is not the number of portals divided by the number of researchers in the Jordan pilot.
     """
     from ..data import load_pilots, losi_2022_check_value
 
@@ -221,7 +226,7 @@ def check_national_criteria(national_criteria: Any) -> None:
 
 
 def check_weakest_criterion(weakest_criterion: Any) -> None:
-    """The criterion with the lowest national average.
+    """The criterion with the lowest national average (its name in any case and spacing).
 
     Example:
         >>> check_weakest_criterion(0.3)
@@ -232,11 +237,12 @@ def check_weakest_criterion(weakest_criterion: Any) -> None:
     hidden_check(isinstance(weakest_criterion, str), "weakest_criterion should be the name of a "
                  "criterion (text), not a number. idxmin() gives the name.")
     criteria = _criteria()
-    names = {c.lower(): c for c in criteria}
-    hidden_check(weakest_criterion.strip().lower() in names,
+    names = {_normal(c): c for c in criteria}
+    given = _normal(weakest_criterion)
+    hidden_check(given in names,
                  "weakest_criterion is not one of the criterion names, spelled as in the table.")
     expected = _expected_scores()[criteria].mean().idxmin()
-    hidden_check(names[weakest_criterion.strip().lower()] == expected,
+    hidden_check(names[given] == expected,
                  "weakest_criterion is not the criterion with the lowest national average.")
     passed("weakest_criterion passed the hidden checks.")
 
@@ -245,7 +251,7 @@ def check_agreement_share(agreement_share: Any) -> None:
     """Share of all answers (municipalities x indicators) on which the two assessors agree.
 
     Example:
-        >>> check_agreement_share(91)
+        >>> check_agreement_share(50)
         Traceback (most recent call last):
         ...
         losi_course.checks.CheckFailed: Not quite: agreement_share should be a share between 0 and 1, not a percentage.
