@@ -16,7 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..checks import hidden_check, passed
-from .session1 import LEVELS, as_mapping, as_number
+from .answers import as_mapping, as_number
+from ..scoring import LEVEL_NAMES as LEVELS
 
 __all__ = [
     "check_jordan_portals",

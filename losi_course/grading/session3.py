@@ -22,7 +22,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..checks import CheckFailed, hidden_check, passed
-from .session1 import as_number
+from .answers import as_number
 
 __all__ = [
     "check_findings",

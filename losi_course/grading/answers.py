@@ -1,0 +1,69 @@
+"""Reading participants' answers for the hidden checks: numbers, labelled values, closeness.
+
+Shared by the session checkers, so every session accepts the same forms of an answer
+(numpy numbers, a pandas Series or a dict) and fails with the same kind messages.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+from ..checks import hidden_check
+
+__all__ = ["as_number", "as_mapping", "is_close"]
+
+
+def as_number(value: Any, name: str) -> float:
+    """A participant's number as a plain float (numpy numbers accepted), or a kind failure.
+
+    Example:
+        >>> import numpy as np
+        >>> as_number(np.int64(3), "count")
+        3.0
+        >>> as_number("3", "count")
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not quite: count should be a number, not text. Remove the quotes.
+    """
+    if isinstance(value, str):
+        hidden_check(False, f"{name} should be a number, not text. Remove the quotes.")
+    if hasattr(value, "item") and getattr(value, "size", 1) == 1 and not hasattr(value, "index"):
+        value = value.item()  # a numpy scalar or one-element array
+    hidden_check(isinstance(value, numbers.Real) and not isinstance(value, bool),
+                 f"{name} should be a single number (it is {type(value).__name__}).")
+    number = float(value)
+    hidden_check(not math.isnan(number), f"{name} is NaN (not a number); a calculation used an empty value.")
+    return number
+
+
+def as_mapping(value: Any, name: str) -> dict[str, Any]:
+    """A participant's labelled values (a pandas Series or a dict) as ``{label: value}``.
+
+    Example:
+        >>> import pandas as pd
+        >>> as_mapping(pd.Series({"Asia": 0.6}), "means")
+        {'Asia': 0.6}
+    """
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame) and value.shape[1] == 1:
+        value = value.iloc[:, 0]
+    if isinstance(value, pd.Series):
+        return {str(k): v for k, v in value.items()}
+    if isinstance(value, dict):
+        return {str(k): v for k, v in value.items()}
+    hidden_check(False, f"{name} should be a column of values with labels (a pandas Series) "
+                        f"or a dictionary; it is {type(value).__name__}.")
+    return {}  # not reached
+
+
+def is_close(value: float, expected: float, tolerance: float) -> bool:
+    """Whether a participant's number is within ``tolerance`` of the expected one.
+
+    Example:
+        >>> is_close(0.9186, 79 / 86, 0.00005), is_close(0.92, 79 / 86, 0.00005)
+        (True, False)
+    """
+    return abs(value - expected) <= tolerance
