@@ -11,15 +11,17 @@ export PATH := $(BIN):$(PATH)
 # Extra arguments for `make grade` / `make collect`, e.g. make grade ARGS="session1 --force"
 ARGS ?=
 
-.PHONY: lab test bench release grade collect venv manifest clean-venv help
+.PHONY: lab test test-fast bench release grade collect portal venv manifest clean-venv help
 
 help:
 	@echo "make lab      start JupyterLab on your own copy of the course notebooks"
-	@echo "make test     run every test (library, notebooks, nbgrader round trip)"
+	@echo "make test     run every test (layers, library, notebooks through nbval, nbgrader round trip)"
+	@echo "make test-fast  the library tests only (under a minute)"
 	@echo "make bench    run the benchmarks and print measured ratios"
 	@echo "make release  regenerate release/ from source/ with nbgrader"
 	@echo "make collect  ARGS=\"session1 DOWNLOADS\": file zip downloads into submitted/"
 	@echo "make grade    autograde, give feedback and export grades for submitted/ (ARGS=\"session1 --force\")"
+	@echo "make portal   rebuild the sample city's portal pages from their layout"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; set PYTHON=python3.11 (or newer) and try again.")'
@@ -32,23 +34,33 @@ venv: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/losi-course lab
 
+# nbval runs every source notebook top to bottom (its hidden tests included).
+NBVAL := --nbval-lax --nbval-current-env --nbval-cell-timeout=120
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest $(NBVAL) tests losi_course source
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow" tests losi_course
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 release: $(STAMP)
-	$(BIN)/python -m losi_course.grading.workflow release
+	$(BIN)/losi-course instructor release
 
 grade: $(STAMP)
-	$(BIN)/python -m losi_course.grading.workflow grade $(ARGS)
+	$(BIN)/losi-course instructor grade $(ARGS)
 
 collect: $(STAMP)
-	$(BIN)/python -m losi_course.grading.workflow collect $(ARGS)
+	$(BIN)/losi-course instructor collect $(ARGS)
+
+portal: $(STAMP)
+	$(BIN)/python -m losi_course.portal.build
 
 manifest: $(STAMP)
-	$(BIN)/python -m losi_course.data
+	$(BIN)/python -m losi_course.datafiles
 
 clean-venv:
 	rm -rf $(VENV)

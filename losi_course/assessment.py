@@ -18,15 +18,14 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from .errors import LosiInputError
+from .errors import LosiInputError, UnknownIndicatorError
 from .framework import Instrument, load_instrument
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .scoring import LevelScheme, LosiScore
-
-__all__ = ["Answer", "Assessment", "parse_answer", "clean_text", "ANSWER_HELP", "METADATA_KEYS"]
+__all__ = ["Answer", "Assessment", "AnswerMapping", "parse_answer", "read_answer_mapping",
+           "assessment_from_answers", "clean_text", "ANSWER_HELP", "METADATA_KEYS"]
 
 METADATA_KEYS = ("city", "country", "assessor", "date")
 
@@ -124,8 +123,8 @@ class Assessment:
 
     Example:
         >>> a = Assessment.from_values({i: 1 for i in load_instrument().ids}, city="Velmora")
-        >>> a.is_complete, a.score().losi
-        (True, 1.0)
+        >>> a.is_complete, a.values()["281"]
+        (True, 1)
     """
 
     edition: str = "2024"
@@ -151,10 +150,7 @@ class Assessment:
             >>> Assessment.from_values({"281": "yes", "215": 0}).values()["215"]
             0
         """
-        assessment = cls(edition, **metadata)
-        for key, raw in values.items():
-            assessment.set(key, raw)
-        return assessment
+        return assessment_from_answers(values, edition=edition, **metadata)
 
     def copy(self) -> "Assessment":
         """An independent copy.
@@ -244,12 +240,6 @@ class Assessment:
         frame["value"] = frame["value"].astype("Int8")
         return frame
 
-    def score(self, levels: "LevelScheme | None" = None, unanswered: str = "error") -> "LosiScore":
-        """Score this assessment (see :func:`losi_course.scoring.score_assessment`)."""
-        from .scoring import score_assessment
-
-        return score_assessment(self, levels=levels, unanswered=unanswered)
-
     def describe(self) -> str:
         """A one-line summary for people.
 
@@ -264,3 +254,101 @@ class Assessment:
 
     def answered_ids(self) -> Iterable[str]:
         return (key for key, answer in self.answers.items() if answer.value is not None)
+
+
+@dataclass
+class AnswerMapping:
+    """What :func:`read_answer_mapping` made of a ``{id: answer}`` mapping.
+
+    ``values`` holds the readable answers as ``(value, not_sure)``; ``unknown`` the keys that are
+    not indicators (as given); ``invalid`` ``(id, raw)`` pairs whose answer is not an answer;
+    ``blank`` the ids given as ``...`` (the notebooks' placeholder) or left empty.
+
+    Example:
+        >>> m = read_answer_mapping({"281": "yes", "999": 1, "215": "maybe", "216": ...})
+        >>> m.values, m.unknown, m.invalid, m.blank
+        ({'281': (1, False)}, ['999'], [('215', 'maybe')], ['216'])
+    """
+
+    values: dict[str, tuple[int | None, bool]]
+    unknown: list[str]
+    invalid: list[tuple[str, object]]
+    blank: list[str]
+
+
+def read_answer_mapping(answers: Mapping[object, object], edition: str | int = "2024") -> AnswerMapping:
+    """Read ``{indicator id: answer}`` the one way the course reads it, keeping every problem.
+
+    Ids may be written ``281``, ``"#281"`` or ``" 281 "``; answers as :func:`parse_answer`
+    accepts them; ``...`` means "not answered yet". Nothing is raised: callers decide how to
+    word the problems (a notebook check, a sheet error, a command's message).
+
+    Example:
+        >>> read_answer_mapping({281: "Yes", "#215": 0}).values
+        {'281': (1, False), '215': (0, False)}
+    """
+    instrument = load_instrument(edition)
+    result = AnswerMapping({}, [], [], [])
+    for raw_key, raw_value in dict(answers).items():
+        try:
+            key = instrument.resolve_id(raw_key)
+        except UnknownIndicatorError:
+            result.unknown.append(str(raw_key))
+            continue
+        if raw_value is ...:
+            result.blank.append(key)
+            continue
+        try:
+            value, not_sure = parse_answer(raw_value)
+        except ValueError:
+            result.invalid.append((key, raw_value))
+            continue
+        if value is None and not not_sure:
+            result.blank.append(key)
+        result.values[key] = (value, not_sure)
+    return result
+
+
+def assessment_from_answers(answers: Mapping[object, object], *, base: Assessment | None = None,
+                            edition: str | int = "2024", note: str | None = None,
+                            require_answer: bool = False, **metadata: object) -> Assessment:
+    """An :class:`Assessment` with the answers of a mapping set (the one way the course does it).
+
+    ``base``: start from a copy of this assessment (it is not changed); otherwise a blank one of
+    ``edition`` with ``metadata``. ``note``: written on every indicator set. With
+    ``require_answer``, every given indicator needs a yes or no (``...``, blank and "not sure"
+    are refused). Unknown ids and unreadable answers raise one
+    :class:`~losi_course.errors.LosiInputError` that names them all.
+
+    Example:
+        >>> a = assessment_from_answers({"281": "yes", 215: 0}, city="Velmora")
+        >>> a.values()["281"], a.values()["215"], a.city
+        (1, 0, 'Velmora')
+        >>> b = assessment_from_answers({"216": "no"}, base=a, note="Your finding.")
+        >>> b["216"].note, a["216"].state
+        ('Your finding.', '')
+        >>> assessment_from_answers({"281": "maybe", "999": 1})
+        Traceback (most recent call last):
+        ...
+        losi_course.errors.LosiInputError: 'maybe' is not an answer for indicator 281: use 1 or 0 (or yes/no, true/false, in any case); write 'not sure' or leave it empty if you have not decided yet. Not an indicator of LOSI 2024: 999.
+    """
+    result = base.copy() if base is not None else Assessment(edition, **metadata)
+    read = read_answer_mapping(answers, result.edition)
+    if require_answer:
+        problems = [f"Indicator {key} has no yes or no answer (it is {raw!r}): write \"yes\" or \"no\"."
+                    for key, raw in read.invalid]
+    else:
+        problems = [f"'{raw}' is not an answer for indicator {key}: {ANSWER_HELP}." for key, raw in read.invalid]
+    if read.unknown:
+        problems.append(f"Not an indicator of LOSI {result.edition}: {', '.join(read.unknown)}.")
+    if require_answer:
+        missing = [k for k in read.blank] + [k for k, (v, unsure) in read.values.items() if v is None and unsure]
+        problems += [f"Indicator {key} has no yes or no answer: write \"yes\" or \"no\"." for key in missing]
+    if problems:
+        raise LosiInputError(" ".join(problems))
+    for key, (value, not_sure) in read.values.items():
+        answer = result.answers[key]
+        answer.value, answer.not_sure = value, not_sure
+        if note is not None:
+            answer.note = clean_text(note)
+    return result

@@ -10,6 +10,8 @@ Commands (this contract is relied on by other tools):
 * ``losi-course solutions [SESSION ...]`` (worked solutions for self-paced learners)
 * ``losi-course portal serve [--port N] | path``
 * ``losi-course reconcile SHEET_A SHEET_B [--json] [--consensus FILE]``
+* ``losi-course instructor STEP`` (release, collect, grade, feedback, export, validate,
+  solutions, lab: see :mod:`losi_course.instructor`)
 
 Bad input exits with code 2 and a one-paragraph message, never a traceback.
 """
@@ -22,7 +24,17 @@ import json
 import sys
 from typing import Sequence
 
+from . import __version__, data, datafiles, portal
+from .course import CourseFolder
 from .errors import LosiInputError, report_input_error
+from .framework import load_instrument
+from .instructor.cli import add_instructor_parser
+from .instructor.lab import instructor_lab
+from .instructor.solutions import copy_solutions_for_learners
+from .lab import start_lab
+from .reconcile import reconcile
+from .scoring import score_assessment
+from .sheets import read_sheet, write_sheet, write_template
 
 __all__ = ["main", "build_parser"]
 
@@ -33,8 +45,6 @@ def _out(text: str = "") -> None:
 
 # ----------------------------------------------------------------------------- commands
 def _cmd_indicators(args) -> int:
-    from .framework import load_instrument
-
     instrument = load_instrument(args.edition)
     indicators = instrument.in_criterion(args.criterion) if args.criterion else instrument.indicators
     if args.csv:
@@ -62,8 +72,6 @@ def _cmd_indicators(args) -> int:
 
 
 def _cmd_template(args) -> int:
-    from .sheets import write_template
-
     path = write_template(args.output, edition=args.edition, city=args.city or "",
                           country=args.country or "", assessor=args.assessor or "")
     _out(f"Wrote a blank LOSI {args.edition} sheet to {path}. Fill in the value column with yes or no, "
@@ -72,9 +80,6 @@ def _cmd_template(args) -> int:
 
 
 def _cmd_score(args) -> int:
-    from .scoring import score_assessment
-    from .sheets import read_sheet
-
     assessment = read_sheet(args.sheet)
     score = score_assessment(assessment, unanswered="not found" if args.partial else "error")
     if args.json:
@@ -87,8 +92,6 @@ def _cmd_score(args) -> int:
 
 
 def _cmd_data(args) -> int:
-    from . import data
-
     if args.data_command == "list":
         width = max(len(n) for n in data.DATASETS)
         for name, dataset in data.DATASETS.items():
@@ -110,7 +113,7 @@ def _cmd_data(args) -> int:
         _out("")
         _out(data.sources_text())
     elif args.data_command == "verify":
-        results = data.verify_data()
+        results = datafiles.verify_data()
         for name, ok in results.items():
             _out(f"{'ok     ' if ok else 'CHANGED'}  {name}")
         if not all(results.values()):
@@ -120,15 +123,13 @@ def _cmd_data(args) -> int:
 
 
 def _cmd_lab(args) -> int:
-    from .lab import start_lab
-
-    return start_lab(port=args.port, instructor=args.instructor, dry_run=args.dry_run)
+    if args.instructor:
+        return instructor_lab(course=CourseFolder.find(), port=args.port, dry_run=args.dry_run)
+    return start_lab(port=args.port, dry_run=args.dry_run)
 
 
 def _cmd_solutions(args) -> int:
-    from .lab import copy_solutions, find_course_root
-
-    paths = copy_solutions(find_course_root(), args.sessions or None)
+    paths = copy_solutions_for_learners(course=CourseFolder.find(), sessions=args.sessions or None)
     for path in paths:
         _out(f"  {path}")
     _out(f"{len(paths)} worked solution(s) in workspace/solutions/. Try the exercises first, then compare.")
@@ -136,8 +137,6 @@ def _cmd_solutions(args) -> int:
 
 
 def _cmd_portal(args) -> int:
-    from . import portal
-
     if args.portal_command == "path":
         _out(str(portal.portal_path()))
     else:
@@ -146,9 +145,6 @@ def _cmd_portal(args) -> int:
 
 
 def _cmd_reconcile(args) -> int:
-    from .reconcile import reconcile
-    from .sheets import read_sheet, write_sheet
-
     result = reconcile(read_sheet(args.sheet_a), read_sheet(args.sheet_b))
     if args.json:
         _out(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -179,8 +175,6 @@ def build_parser() -> argparse.ArgumentParser:
     """
     parser = _Parser(prog="losi-course",
                      description="Tools of the LOSI training course: indicators, sheets, scores, data.")
-    from . import __version__
-
     parser.add_argument("--version", action="version", version=f"losi-course {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="COMMAND")
 
@@ -239,6 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--consensus", help="write a consensus sheet (agreed answers; disagreements left blank)")
     p.set_defaults(run=_cmd_reconcile)
+
+    add_instructor_parser(sub, parser_class=_Parser)
     return parser
 
 

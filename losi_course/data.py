@@ -1,8 +1,8 @@
-"""The real, sourced data shipped with the course, loaded by function.
+"""The catalog of the real, sourced datasets shipped with the course, loaded by function.
 
-Every file in ``losi_course/data/`` is listed in ``MANIFEST.sha256``; each load checks the
-file against its checksum, so an edited or damaged file gives a clear error instead of a
-quietly wrong lesson. ``SOURCES.md`` beside the files says where every figure comes from.
+Each dataset is a file in ``losi_course/data/``, read through :mod:`losi_course.datafiles`,
+which checks it against the checksum manifest first. ``SOURCES.md`` beside the files says
+where every figure comes from.
 
 Example:
     >>> egdi = load_egdi_2022()
@@ -12,15 +12,12 @@ Example:
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import os
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .errors import DataIntegrityError, LosiInputError
+from .datafiles import read_text, verified_path
+from .errors import LosiInputError
+from .framework import load_instrument
 
 if TYPE_CHECKING:  # pandas is imported lazily to keep ``import losi_course`` light
     import pandas as pd
@@ -28,10 +25,6 @@ if TYPE_CHECKING:  # pandas is imported lazily to keep ``import losi_course`` li
 __all__ = [
     "DATASETS",
     "Dataset",
-    "data_dir",
-    "verified_path",
-    "verify_data",
-    "read_records",
     "load_dataset",
     "load_egdi_2022",
     "load_losi_2022_aggregates",
@@ -43,99 +36,11 @@ __all__ = [
     "egdi_level",
     "EGDI_LEVELS",
     "sources_text",
-    "write_manifest",
 ]
-
-MANIFEST = "MANIFEST.sha256"
 
 # The Survey's own EGDI bands (published): very high above 0.75, high 0.50-0.75,
 # middle 0.25-0.50, low below 0.25.
 EGDI_LEVELS = (("Very high", 0.75), ("High", 0.50), ("Middle", 0.25), ("Low", float("-inf")))
-
-
-def data_dir() -> Path:
-    """The folder holding the shipped data files.
-
-    ``LOSI_COURSE_DATA_DIR`` overrides it (used by tests to check the integrity guard).
-
-    Example:
-        >>> (data_dir() / "MANIFEST.sha256").is_file()
-        True
-    """
-    override = os.environ.get("LOSI_COURSE_DATA_DIR")
-    return Path(override) if override else Path(__file__).with_name("data")
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _manifest(folder: Path) -> dict[str, str]:
-    manifest = folder / MANIFEST
-    if not manifest.is_file():
-        raise DataIntegrityError(
-            f"The data manifest {manifest} is missing, so the course data cannot be checked. "
-            "Reinstall the course (run 'make lab' again) or restore the file from the repository."
-        )
-    entries = {}
-    for line in manifest.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            digest, name = line.split(maxsplit=1)
-            entries[name.strip()] = digest
-    return entries
-
-
-def verified_path(filename: str) -> Path:
-    """Return the path of a shipped data file after checking it against the manifest.
-
-    Raises :class:`~losi_course.errors.DataIntegrityError` if the file is missing, not
-    listed, or changed since the manifest was written.
-
-    Example:
-        >>> verified_path("pilots.csv").name
-        'pilots.csv'
-    """
-    folder = data_dir()
-    expected = _manifest(folder).get(filename)
-    path = folder / filename
-    if expected is None:
-        raise DataIntegrityError(f"{filename} is not one of the course's data files (see {MANIFEST}).")
-    if not path.is_file():
-        raise DataIntegrityError(
-            f"The data file {filename} is missing from {folder}. Reinstall the course or restore "
-            "the file from the repository."
-        )
-    if _sha256(path) != expected:
-        raise DataIntegrityError(
-            f"The data file {filename} does not match its recorded checksum: it was edited or "
-            "damaged after the course was installed. Restore it from the repository (for example "
-            f"'git checkout -- losi_course/data/{filename}') or reinstall the course; the figures in "
-            "the lessons depend on it."
-        )
-    return path
-
-
-def verify_data() -> dict[str, bool]:
-    """Check every file in the manifest; return ``{filename: ok}``.
-
-    Example:
-        >>> all(verify_data().values())
-        True
-    """
-    folder = data_dir()
-    return {name: (folder / name).is_file() and _sha256(folder / name) == digest
-            for name, digest in _manifest(folder).items()}
-
-
-def read_records(filename: str) -> list[dict[str, str]]:
-    """Read a verified CSV data file as a list of dictionaries (no pandas needed).
-
-    Example:
-        >>> read_records("pilots.csv")[0]["country"]
-        'Jordan'
-    """
-    with verified_path(filename).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
 
 
 def _read_csv(filename: str, **kwargs) -> "pd.DataFrame":
@@ -259,8 +164,6 @@ def load_losi_2024_indicators() -> "pd.DataFrame":
         >>> load_losi_2024_indicators().shape[0]
         95
     """
-    from .framework import load_instrument
-
     return load_instrument("2024").to_frame()
 
 
@@ -335,11 +238,6 @@ def load_dataset(name: str) -> "pd.DataFrame":
         raise LosiInputError(f"There is no dataset called '{name}'. The datasets are: {known}.") from None
 
 
-@lru_cache(maxsize=1)
-def _sources_file_text() -> str:
-    return verified_path("SOURCES.md").read_text(encoding="utf-8")
-
-
 def sources_text() -> str:
     """Where every shipped figure comes from (the text of ``data/SOURCES.md``).
 
@@ -347,26 +245,4 @@ def sources_text() -> str:
         >>> "EGDI" in sources_text()
         True
     """
-    return _sources_file_text()
-
-
-def write_manifest(folder: Path | None = None) -> Path:
-    """Record the checksum of every data file (run after a deliberate data update).
-
-    Example:
-        >>> import tempfile
-        >>> tmp = Path(tempfile.mkdtemp()); _ = (tmp / "a.csv").write_text("x\\n1\\n")
-        >>> write_manifest(tmp).read_text().split()[1]
-        'a.csv'
-    """
-    folder = Path(folder or data_dir())
-    names = sorted(p.name for p in folder.iterdir()
-                   if p.is_file() and p.name != MANIFEST and p.suffix in (".csv", ".md"))
-    lines = [f"{_sha256(folder / name)}  {name}" for name in names]
-    target = folder / MANIFEST
-    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return target
-
-
-if __name__ == "__main__":  # python -m losi_course.data: rewrite the manifest
-    print(write_manifest())
+    return read_text("SOURCES.md")

@@ -31,12 +31,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .assessment import Assessment
 from .errors import LosiInputError
+from .framework import load_instrument
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from .assessment import Assessment
 
 __all__ = [
     "FictionalCountry",
@@ -174,8 +174,6 @@ class FictionalCountry:
             >>> a.country, a.assessor == estoria.assessors[first][0], a.is_complete
             ('Estoria (fictional)', True, True)
         """
-        from .assessment import Assessment
-
         tables = {"consensus": self.consensus, "a": self.assessments_a, "b": self.assessments_b}
         if source not in tables:
             raise LosiInputError("source must be 'consensus', 'a' or 'b'.")
@@ -266,8 +264,6 @@ def make_fictional_country(seed: int = DEFAULT_SEED,
     """
     import numpy as np
     import pandas as pd
-
-    from .framework import load_instrument
 
     _check_arguments(seed, n_municipalities)
     n = n_municipalities

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Iterable
 
-from .data import read_records
+from .datafiles import read_records
 from .errors import LosiInputError, UnknownIndicatorError
 
 if TYPE_CHECKING:

@@ -27,12 +27,15 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .data import load_losi_2022_participation
 from .errors import LosiInputError
-from .scoring import LEVEL_ASSUMPTION, LEVEL_NAMES, DEFAULT_LEVELS
+from .framework import CRITERIA_2024
+from .scoring import DEFAULT_LEVELS, LEVEL_ASSUMPTION, LEVEL_NAMES, rank_cities
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -161,7 +164,6 @@ def _new_figure(width: float, height: float):
 
 def _finish(figure, axes, *, title: str, xlabel: str, ylabel: str, notes: list[str],
             fictional: bool) -> None:
-    import math
 
     width, height = figure.get_size_inches()
     # The title sits on the figure (not the axes) so long tick labels cannot push it off the edge.
@@ -250,7 +252,6 @@ def chart_participation_adoption_2022(participation: "pd.DataFrame | None" = Non
         (17, 'Social networking features', 19.18)
     """
     if participation is None:
-        from .data import load_losi_2022_participation
 
         participation = load_losi_2022_participation()
     _require_columns(participation, ["label", "pct_cities_2022"], "the participation table")
@@ -352,7 +353,6 @@ def chart_level_distribution(levels, *, title: str | None = None, index: str = "
 def _criterion_means(scores) -> "pd.Series":
     import pandas as pd
 
-    from .framework import CRITERIA_2024
 
     if isinstance(scores, dict):
         scores = pd.Series(scores)
@@ -424,7 +424,6 @@ def chart_losi_ranking(scores, top: int | None = None, *, title: str | None = No
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from .scoring import rank_cities
 
     fictional = _is_fictional(scores, fictional)
     if isinstance(scores, pd.DataFrame):

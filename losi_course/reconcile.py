@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 from .assessment import Assessment
 from .errors import LosiInputError
 from .framework import load_instrument
+from .sheets import read_sheet
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -122,8 +123,6 @@ def _as_assessment(value: object, letter: str) -> Assessment:
     if isinstance(value, Assessment):
         return value
     if isinstance(value, (str, os.PathLike)):
-        from .sheets import read_sheet
-
         return read_sheet(value)
     raise LosiInputError(
         f"Sheet {letter} must be an assessment (from read_sheet) or the path of a sheet file; "

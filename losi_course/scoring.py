@@ -24,14 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Mapping
 
+from .assessment import Assessment, assessment_from_answers
 from .errors import LosiInputError
 from .framework import Instrument, load_instrument
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
-
-    from .assessment import Assessment
 
 __all__ = [
     "LevelScheme",
@@ -199,7 +198,6 @@ def score_assessment(assessment: "Assessment", *, levels: LevelScheme | None = N
     features that cannot be found (useful for a provisional score).
 
     Example:
-        >>> from losi_course.assessment import Assessment
         >>> ids = load_instrument().ids
         >>> a = Assessment.from_values({i: int(k < 60) for k, i in enumerate(ids)}, city="Velmora")
         >>> s = score_assessment(a)
@@ -378,7 +376,6 @@ def gap_analysis(assessment: "Assessment | pd.Series | Mapping[str, int]",
     the other indicators come last, in catalog order. Each row carries the toolkit's steps.
 
     Example:
-        >>> from losi_course.assessment import Assessment
         >>> ids = load_instrument().ids
         >>> a = Assessment.from_values({i: 1 for i in ids} | {"273": 0, "279": 0})
         >>> gap_analysis(a)[["id", "label", "peer_share"]]
@@ -388,22 +385,10 @@ def gap_analysis(assessment: "Assessment | pd.Series | Mapping[str, int]",
     """
     import pandas as pd
 
-    from .assessment import Assessment
-
-    instrument = load_instrument(edition)
-    if isinstance(assessment, Assessment):
-        instrument = assessment.instrument
-        values = assessment.values()
-    else:
-        from .assessment import ANSWER_HELP, parse_answer
-
-        values = {}
-        for key, raw in dict(assessment).items():
-            key = instrument.resolve_id(key)
-            try:
-                values[key] = parse_answer(raw)[0]
-            except ValueError:
-                raise LosiInputError(f"'{raw}' is not an answer for indicator {key}: {ANSWER_HELP}.") from None
+    if not isinstance(assessment, Assessment):
+        assessment = assessment_from_answers(dict(assessment), edition=edition)
+    instrument = assessment.instrument
+    values = assessment.values()
     # Blank or "not sure" counts as not met, as the LOSI rule does for features not found.
     missed = [i for i in instrument.ids if values.get(i) != 1]
     if peers is not None:

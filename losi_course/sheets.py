@@ -28,13 +28,13 @@ import csv
 import io
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from .assessment import ANSWER_HELP, METADATA_KEYS, Answer, Assessment, clean_text, parse_answer
 from .errors import LosiInputError, SheetError, UnknownIndicatorError
+from .filesafety import atomic_write
 from .framework import load_instrument
 
 __all__ = ["read_sheet", "write_sheet", "write_template", "SHEET_FORMATS", "sheet_format"]
@@ -282,30 +282,6 @@ def _text(value) -> str:
 
 
 # ----------------------------------------------------------------------------- writing
-def _file_mode(path: Path) -> int:
-    """The permissions a rewritten file should keep: its own, or the usual default for a new one."""
-    if path.exists():
-        return path.stat().st_mode & 0o777
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, _file_mode(path))  # mkstemp makes files private (0600)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _rows(assessment: Assessment, guidance: bool) -> list[list]:
     instrument = assessment.instrument
     rows = []
@@ -428,7 +404,7 @@ def write_sheet(assessment: Assessment, path: str | os.PathLike) -> Path:
     path = Path(path)
     suffix = sheet_format(path)
     writer = {".csv": _csv_bytes, ".xlsx": _xlsx_bytes, ".json": _json_bytes}[suffix]
-    _atomic_write(path, writer(assessment))
+    atomic_write(path, writer(assessment))
     return path
 
 

@@ -43,19 +43,21 @@ Example:
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import html
 import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .assessment import METADATA_KEYS, Assessment, clean_text
+from .course import CourseFolder
 from .errors import LosiInputError, SheetError
+from .filesafety import FileGuard, free_name
+from .form_view import HELP_HTML, criterion_titles, header_html, indicator_html, score_html
 from .framework import load_instrument
 from .scoring import LosiScore, score_assessment
 from .sheets import SHEET_FORMATS, read_sheet, write_sheet
 
-__all__ = ["assessment_form", "AssessmentForm", "IndicatorControls", "CHOICES", "is_grading"]
+__all__ = ["assessment_form", "AssessmentForm", "IndicatorControls", "CHOICES"]
 
 #: The three buttons of each indicator, and what each one records in the sheet.
 CHOICES = ("Yes", "No", "Not sure")
@@ -67,17 +69,6 @@ _TOOLTIPS = (
     "Decide later (counts as not found for now)",
 )
 _ERROR_STYLE = "color:#b00020;font-weight:bold"
-
-
-def is_grading() -> bool:
-    """True while nbgrader runs the notebook (it sets ``NBGRADER_EXECUTION``).
-
-    Example:
-        >>> import os
-        >>> is_grading() == bool(os.environ.get("NBGRADER_EXECUTION"))
-        True
-    """
-    return bool(os.environ.get("NBGRADER_EXECUTION"))
 
 
 class IndicatorControls(NamedTuple):
@@ -109,16 +100,6 @@ def _norm(text: str) -> str:
 
 def _now() -> str:
     return _dt.datetime.now().strftime("%H:%M:%S")
-
-
-def _free_name(path: Path) -> Path:
-    """A file name next to ``path`` that is not taken yet (``name-2.csv``, ``name-3.csv``...)."""
-    number = 2
-    while True:
-        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
-        if not candidate.exists():
-            return candidate
-        number += 1
 
 
 def _close_tree(widget) -> None:
@@ -178,7 +159,7 @@ class AssessmentForm:
         self.path = Path(path)
         _check_extension(self.path)
 
-        self.grading = is_grading()
+        self.grading = bool(CourseFolder.grading())
         self.closed = False
         self.saved = False
         self.last_error = ""
@@ -186,7 +167,7 @@ class AssessmentForm:
         self.notice = ""
         self.controls: dict[str, IndicatorControls] = {}
         self._syncing = False
-        self._disk = self._fingerprint()  # what is on disk now, to notice outside changes
+        self._guard = FileGuard(self.path)  # what is on disk now, to notice outside changes
         self._widgets: dict[str, Any] = {}
 
         notices: list[str] = []
@@ -209,7 +190,7 @@ class AssessmentForm:
             elif _norm(current) != _norm(value):
                 notices.append(
                     f"This file records {key} '{current}', not '{value}': the form keeps the file's. "
-                    f"For a separate assessment, use a new file, e.g. assessment_form('{_free_name(self.path).name}').")
+                    f"For a separate assessment, use a new file, e.g. assessment_form('{free_name(self.path).name}').")
         self.notice = " ".join(notices)
 
         if self.grading:
@@ -232,7 +213,7 @@ class AssessmentForm:
         if sheet.edition != edition:
             raise SheetError(self.path, self._refusal(
                 f"it is a LOSI {sheet.edition} sheet, and the form was asked for LOSI {edition}."))
-        self._disk = self._fingerprint()
+        self._guard.remember()
         return sheet
 
     def _refusal(self, problem: str) -> str:
@@ -241,35 +222,7 @@ class AssessmentForm:
             problem += "."
         return (f"the assessment form cannot open this file: {problem} The file was left unchanged. "
                 "Fix it (or ask whoever made it), or start a new assessment in a new file, for example "
-                f"assessment_form('{_free_name(self.path)}').")
-
-    def _fingerprint(self) -> tuple | None:
-        """(stat signature, sha256) of the file as it is now; None if there is no file."""
-        try:
-            info = self.path.stat()
-            digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-            return None
-        except OSError:
-            return ("unreadable",)
-        return ((info.st_ino, info.st_size, info.st_mtime_ns), digest)
-
-    def _changed_outside(self) -> bool:
-        try:
-            info = self.path.stat()
-        except (FileNotFoundError, NotADirectoryError):
-            return False  # deleted (or never made): writing it again loses nothing
-        except OSError:
-            return False  # let the write itself report the problem
-        if self._disk is not None and len(self._disk) == 2 and \
-                self._disk[0] == (info.st_ino, info.st_size, info.st_mtime_ns):
-            return False
-        now = self._fingerprint()
-        if now is None:
-            return False
-        if self._disk is None or len(self._disk) != 2 or len(now) != 2:
-            return True
-        return now[1] != self._disk[1]
+                f"assessment_form('{free_name(self.path)}').")
 
     def save(self) -> bool:
         """Write the sheet to ``form.path`` now; True if it worked (the status line says why not).
@@ -280,7 +233,7 @@ class AssessmentForm:
             >>> form.save()
             True
         """
-        if self._changed_outside():
+        if self._guard.changed_outside():
             self.saved = False
             self.last_error = (
                 f"{self.path.name} was changed outside this form (by another program, or by another form "
@@ -288,7 +241,7 @@ class AssessmentForm:
             self._set_status(
                 f"⚠ Not saved ({_now()}): {self.last_error}. Your answers are still here, in form.sheet. "
                 "Run the cell that opens the form again to load the file as it is now, or keep this form's "
-                f"answers in a new file with form.save_as('{_free_name(self.path).name}').", error=True)
+                f"answers in a new file with form.save_as('{free_name(self.path).name}').", error=True)
             return False
         try:
             write_sheet(self.sheet, self.path)
@@ -299,7 +252,7 @@ class AssessmentForm:
         except Exception as err:  # never let a save break a click; say what happened
             self._save_failed(f"{self.path} could not be written ({type(err).__name__}: {err})")
             return False
-        self._disk = self._fingerprint()
+        self._guard.remember()
         self.saved = True
         self.last_error = ""
         self._set_status(f"Saved {_now()} — {self._progress()}")
@@ -330,9 +283,9 @@ class AssessmentForm:
                 return self.save()  # the same file: an ordinary save, with the same safety checks
             raise LosiInputError(
                 f"{new} already exists; the form does not overwrite other files. "
-                f"Choose a name that is not used, for example '{_free_name(new).name}'.")
+                f"Choose a name that is not used, for example '{free_name(new).name}'.")
         self.path = new
-        self._disk = self._fingerprint()
+        self._guard.remember(new)
         self._refresh_header()
         return self.save()
 
@@ -445,61 +398,19 @@ class AssessmentForm:
         return w.HTML("<i>The form is not shown while grading. The answers come from "
                       f"{html.escape(self.path.name)}.</i>")
 
-    def _header_html(self) -> str:
-        meta = self.sheet.metadata
-        city = html.escape(meta.get("city", "") or "(city not given)")
-        country = f" ({html.escape(meta['country'])})" if meta.get("country") else ""
-        rows = [
-            ("Assessor", meta.get("assessor", "") or "(not given)"),
-            ("Date", meta.get("date", "") or "(not given)"),
-            ("Saved to", str(self.path)),
-        ]
-        details = " &nbsp;·&nbsp; ".join(f"<b>{k}:</b> {html.escape(v)}" for k, v in rows)
-        return (f"<h3 style='margin:0.2em 0'>LOSI {html.escape(self.sheet.edition)} assessment: "
-                f"{city}{country}</h3><div>{details}</div>")
-
-    def _score_html(self) -> str:
-        score = self.score
-        rows = "".join(
-            f"<tr><td>{html.escape(name)}</td><td style='text-align:right'>{score.criteria_met[name]} of "
-            f"{score.criteria_total[name]}</td><td style='text-align:right'>{value:.2f}</td></tr>"
-            for name, value in score.criteria.items())
-        return (f"<div><b>Provisional LOSI: {score.losi:.4f} ({html.escape(score.level)})</b> — "
-                f"{score.indicators_met} of {score.indicators_total} indicators met.<br>"
-                "<small>Provisional: indicators not answered yet, or marked Not sure, count as not found "
-                "until you answer them. Only the 'Very high' level (above 0.75) is published; the other "
-                "level cut-offs are an assumption.</small>"
-                "<table style='margin-top:0.3em'><tr><th style='text-align:left'>Criterion</th>"
-                f"<th>met</th><th>sub-score</th></tr>{rows}</table></div>")
-
-    def _titles(self) -> tuple[str, ...]:
-        titles = []
-        for criterion in self.sheet.instrument.criteria:
-            ids = [i.id for i in self.sheet.instrument.in_criterion(criterion)]
-            done = sum(1 for i in ids if self.sheet.answers[i].value is not None)
-            unsure = sum(1 for i in ids if self.sheet.answers[i].state == "not sure")
-            extra = f", {unsure} not sure" if unsure else ""
-            titles.append(f"{criterion} — answered {done} / {len(ids)}{extra}")
-        return tuple(titles)
-
     def _refresh_header(self) -> None:
         if "header" in self._widgets:
-            self._widgets["header"].value = self._header_html()
+            self._widgets["header"].value = header_html(self.sheet, self.path)
 
     def _refresh_scores(self) -> None:
         if "score" in self._widgets:
-            self._widgets["score"].value = self._score_html()
-            self._widgets["pages"].titles = self._titles()
+            self._widgets["score"].value = score_html(self.score)
+            self._widgets["pages"].titles = criterion_titles(self.sheet)
 
     def _card(self, indicator) -> IndicatorControls:
         import ipywidgets as w
 
-        steps = "".join(f"<li>{html.escape(step)}</li>" for step in indicator.steps)
-        steps_html = (f"<div><i>How a city can meet it:</i><ul style='margin:0.2em 0'>{steps}</ul></div>"
-                      if steps else "")
-        text = w.HTML(
-            f"<div><b>{html.escape(indicator.id)} · {html.escape(indicator.label)}</b></div>"
-            f"<div>{html.escape(indicator.description)}</div>{steps_html}")
+        text = w.HTML(indicator_html(indicator))
         answer = self.sheet.answers[indicator.id]
         buttons = w.ToggleButtons(options=CHOICES, value=_FROM_STATE[answer.state], tooltips=_TOOLTIPS,
                                   style={"button_width": "7em"})
@@ -530,16 +441,13 @@ class AssessmentForm:
                 self.controls[indicator.id] = controls
                 cards.append(controls.box)
             pages.append(w.VBox(cards))
-        self._widgets["header"] = w.HTML(self._header_html())
+        self._widgets["header"] = w.HTML(header_html(self.sheet, self.path))
         self._widgets["score"] = w.HTML()
         self._widgets["notice"] = w.HTML(
             f'<div style="color:#8a4b00">ℹ {html.escape(self.notice)}</div>' if self.notice else "")
         self._widgets["status"] = w.HTML()
-        help_text = w.HTML(
-            "<small>Choose <b>Yes</b> if you found the feature on the portal, <b>No</b> if it is absent or you "
-            "could not find it, <b>Not sure</b> to come back to it later. Every change is saved to the file at "
-            "once; in the text boxes, press Enter or click elsewhere to save what you typed.</small>")
-        self._widgets["pages"] = w.Accordion(children=pages, titles=self._titles(), selected_index=0)
+        help_text = w.HTML(HELP_HTML)
+        self._widgets["pages"] = w.Accordion(children=pages, titles=criterion_titles(self.sheet), selected_index=0)
         self._refresh_scores()
         return w.VBox([self._widgets["header"], self._widgets["score"], self._widgets["notice"],
                        self._widgets["status"], help_text, self._widgets["pages"]])

@@ -1,4 +1,8 @@
-"""The losi-course command line, run as a real subprocess (the contract other tools use)."""
+"""The losi-course command line (the contract other tools use).
+
+Most tests run it in this process (``conftest.run_cli_in_process``); two smoke tests run it as
+a real subprocess, as a shell would.
+"""
 
 import csv
 import io
@@ -7,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import run_cli_in_process
 
 from losi_course.assessment import Assessment
 from losi_course.framework import load_instrument
@@ -15,13 +20,16 @@ from losi_course.sheets import write_sheet
 IDS = load_instrument().ids
 
 
-def run(*args, cwd=None):
+def run_subprocess(*args, cwd=None):
     return subprocess.run([sys.executable, "-m", "losi_course", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
-def test_indicators_csv_lists_the_2024_instrument():
-    result = run("indicators", "--csv")
+run = run_cli_in_process
+
+
+def test_smoke_indicators_csv_lists_the_2024_instrument():
+    result = run_subprocess("indicators", "--csv")
     assert result.returncode == 0, result.stderr
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 95
@@ -123,18 +131,19 @@ def test_lab_dry_run_prepares_the_workspace_without_overwriting(tmp_path):
     assert mine.read_text() == '{"my": "work"}'
 
 
-def test_solutions_are_copied_for_self_paced_learners_without_overwriting(tmp_path):
-    course = tmp_path / "course"
-    (course / "release").mkdir(parents=True)
-    (course / "source" / "session1").mkdir(parents=True)
-    (course / "nbgrader_config.py").write_text("c = get_config()\n")
-    (course / "source" / "session1" / "session1.ipynb").write_text('{"solution": 1}')
+@pytest.mark.slow
+def test_solutions_are_written_for_self_paced_learners_without_overwriting(tmp_path):
+    import nbgrader_support as support
+
+    course = support.build_course(tmp_path / "course", [support.FIXTURE])
     result = run("solutions", cwd=course)
     assert result.returncode == 0, result.stderr
-    copy = course / "workspace" / "solutions" / "session1-solution.ipynb"
-    assert copy.read_text() == '{"solution": 1}'
+    copy = course / "workspace" / "solutions" / f"{support.FIXTURE}-solution.ipynb"
+    executed = support.read(copy)
+    assert any(cell.get("outputs") for cell in executed.cells if cell.cell_type == "code")
+    assert not (course / "gradebook.db").exists() and not (course / "release").exists()
     copy.write_text("my notes")
-    run("solutions", "session1", cwd=course)
+    run("solutions", support.FIXTURE, cwd=course)
     assert copy.read_text() == "my notes"
     unknown = run("solutions", "session9", cwd=course)
     assert unknown.returncode == 2 and "no session called session9" in unknown.stderr

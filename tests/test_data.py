@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from losi_course import data
+from losi_course import data, datafiles
 from losi_course.errors import DataIntegrityError, LosiInputError
 
 
@@ -99,8 +99,9 @@ def test_unknown_dataset_and_check_value_names_give_clear_errors():
 
 
 def test_manifest_covers_every_shipped_file_and_all_verify():
-    results = data.verify_data()
-    shipped = {p.name for p in data.data_dir().iterdir() if p.suffix in (".csv", ".md")}
+    results = datafiles.verify_data()
+    folder = datafiles.data_dir()
+    shipped = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.suffix in (".csv", ".md")}
     assert set(results) == shipped
     assert all(results.values())
 
@@ -108,11 +109,9 @@ def test_manifest_covers_every_shipped_file_and_all_verify():
 @pytest.fixture
 def data_copy(tmp_path, monkeypatch):
     folder = tmp_path / "data"
-    shutil.copytree(data.data_dir(), folder)
+    shutil.copytree(datafiles.data_dir(), folder)
     monkeypatch.setenv("LOSI_COURSE_DATA_DIR", str(folder))
-    data._sources_file_text.cache_clear()
     yield folder
-    data._sources_file_text.cache_clear()
 
 
 def test_an_edited_data_file_is_refused_with_a_clear_message(data_copy):
@@ -120,7 +119,7 @@ def test_an_edited_data_file_is_refused_with_a_clear_message(data_copy):
     target.write_text(target.read_text().replace("0.97170", "0.99999"))
     with pytest.raises(DataIntegrityError, match="egdi2022_countries.csv does not match its recorded checksum"):
         data.load_egdi_2022()
-    assert data.verify_data()["egdi2022_countries.csv"] is False
+    assert datafiles.verify_data()["egdi2022_countries.csv"] is False
 
 
 def test_a_missing_data_file_or_manifest_is_reported(data_copy):

@@ -9,7 +9,7 @@ from losi_course.errors import LosiInputError
 from losi_course.fictional import (ASSESSOR_NAMES, COUNTRY_NAME, MUNICIPALITY_NAMES, NOTICE, REGIONS,
                                    FictionalCountry, load_fictional_country, make_fictional_country)
 from losi_course.framework import load_instrument
-from losi_course.scoring import score_table
+from losi_course.scoring import score_assessment, score_table
 
 INSTRUMENT = load_instrument("2024")
 TABLES = ("municipalities", "assessments_a", "assessments_b", "consensus")
@@ -152,7 +152,7 @@ def test_assessment_of_one_municipality(estoria):
                           ("b", estoria.assessments_b)):
         assessment = estoria.assessment(name, source)
         assert assessment.is_complete and "fictional" in assessment.country
-        assert assessment.score().indicators_met == int(table.loc[name].sum())
+        assert score_assessment(assessment).indicators_met == int(table.loc[name].sum())
     with pytest.raises(LosiInputError, match="not an assessed municipality"):
         estoria.assessment("Velmora")
     with pytest.raises(LosiInputError, match="source"):

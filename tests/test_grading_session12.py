@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import notebook_cells, run_visible
 
 from losi_course.checks import CheckFailed
-from losi_course.data import read_records
+from losi_course.datafiles import read_records
 from losi_course.fictional import load_fictional_country
 from losi_course.framework import load_instrument
 from losi_course.grading import session1 as s1
@@ -281,20 +282,6 @@ def test_regional_losi():
 # -- the visible checks of the notebooks ----------------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def notebook_cells(session: str) -> dict:
-    import nbformat
-
-    notebook = nbformat.read(ROOT / "source" / session / f"{session}.ipynb", as_version=4)
-    return {c["id"]: c for c in notebook.cells}
-
-
-def run_visible(session: str, stem: str, **namespace) -> None:
-    import losi_course as lc
-
-    code = notebook_cells(session)[f"{stem}_check"].source.split("### BEGIN HIDDEN TESTS")[0]
-    exec(code, {"pd": pd, "lc": lc, **namespace})
 
 
 CONTEXT = {"world_mean": WORLD_MEAN, "cities_targeted": 193, "cities_assessed": 146,

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import notebook_cells, run_visible
 
 from losi_course.assessment import Assessment
 from losi_course.checks import CheckFailed
@@ -20,7 +21,7 @@ from losi_course.fictional import load_fictional_country
 from losi_course.framework import load_instrument
 from losi_course.grading import session3 as g3
 from losi_course.grading import session5 as g5
-from losi_course.portal import load_answer_key
+from losi_course.velmora.answer_key import load_answer_key
 from losi_course.reconcile import reconcile
 from losi_course.sample_city import (CONTENT_SAMPLE, INSTITUTIONAL_SAMPLE, SERVICES_SAMPLE,
                                      assessor_sheets)
@@ -232,18 +233,9 @@ def test_resolutions_and_consensus(result):
 
 
 # ----------------------------------------------------------------------------- the notebooks
-def _cells(session):
-    import nbformat
-
-    path = ROOT / "source" / session / f"{session}.ipynb"
-    if not path.exists():
-        pytest.skip(f"{path} not written yet")
-    return {c.metadata.get("nbgrader", {}).get("grade_id", ""): c for c in nbformat.read(path, as_version=4).cells}
-
-
 @pytest.mark.parametrize("session, module", [("session3", g3), ("session5", g5)])
 def test_hidden_blocks_call_existing_checkers_with_the_right_arguments(session, module):
-    for gid, cell in _cells(session).items():
+    for gid, cell in notebook_cells(session).items():
         if not gid.endswith("_check"):
             continue
         hidden = cell.source.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
@@ -256,28 +248,15 @@ def test_hidden_blocks_call_existing_checkers_with_the_right_arguments(session, 
 
 
 def test_notebook_templates_match_the_library():
-    cells = _cells("session3")
+    cells = notebook_cells("session3")
     for stem, ids in (("content_findings", CONTENT_SAMPLE), ("service_findings", SERVICES_SAMPLE)):
         listed = re.findall(r'^#\s+"([^"]+)": \.\.\.,', cells[f"{stem}_answer"].source, re.M)
         assert listed == list(ids)
-    cells = _cells("session5")
+    cells = notebook_cells("session5")
     listed = re.findall(r'^#\s+"([^"]+)": \.\.\.,', cells["resolutions_answer"].source, re.M)
     assert listed == g5.velmora_reconciliation().disagreements
     listed = re.findall(r'^#\s+"([^"]+)": \.\.\.,', cells["if_findings_answer"].source, re.M)
     assert listed == list(INSTITUTIONAL_SAMPLE)
-
-
-def _visible(session, stem):
-    return _cells(session)[f"{stem}_check"].source.split("### BEGIN HIDDEN TESTS")[0]
-
-
-def _run_visible(session, stem, **namespace):
-    import pandas as pd
-
-    import losi_course as lc
-    from losi_course import sample_city
-
-    exec(_visible(session, stem), {"pd": pd, "lc": lc, "sample_city": sample_city, **namespace})
 
 
 @pytest.mark.parametrize("session, stem, good, others", [
@@ -290,30 +269,28 @@ def _run_visible(session, stem, **namespace):
     ("session5", "consensus_losi", np.float64(0.8), {}),
 ])
 def test_visible_checks_accept_numpy_numbers_and_explain_text(session, stem, good, others, capsys):
-    _run_visible(session, stem, **{stem: good}, **others)
+    run_visible(session, stem, **{stem: good}, **others)
     assert "✓" in capsys.readouterr().out
     for bad in (str(good), [good], {"x": good}):
         with pytest.raises(CheckFailed, match="should be"):
-            _run_visible(session, stem, **{stem: bad}, **others)
+            run_visible(session, stem, **{stem: bad}, **others)
 
 
 def test_visible_check_of_least_agreed_ignores_case(result, capsys):
-    _run_visible("session5", "least_agreed", least_agreed=" institutional  framework", result=result)
+    run_visible("session5", "least_agreed", least_agreed=" institutional  framework", result=result)
     assert "✓" in capsys.readouterr().out
     with pytest.raises(CheckFailed, match="should be"):
-        _run_visible("session5", "least_agreed", least_agreed=0.5, result=result)
+        run_visible("session5", "least_agreed", least_agreed=0.5, result=result)
 
 
 def test_session3_team_sheet_leaves_the_session5_indicators_empty():
-    source = _cells("session3")["code-06"].source
+    source = notebook_cells("session3")["code-06"].source
     assert "INSTITUTIONAL_SAMPLE" in source and "leave_blank=" in source
-    assert 'unanswered="not found"' in _cells("session3")["velmora_score_answer"].source
+    assert 'unanswered="not found"' in notebook_cells("session3")["velmora_score_answer"].source
 
 
 def test_session5_asks_question_1_before_showing_the_assessors_sheets():
-    import nbformat
-
-    cells = nbformat.read(ROOT / "source" / "session5" / "session5.ipynb", as_version=4).cells
+    cells = list(notebook_cells("session5").values())
     ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in cells]
     first_sheet = next(n for n, c in enumerate(cells) if c.cell_type == "code" and re.search(
         r"assessor_sheets|assessor_assessments|reconcile\(|read_sheet|team_sheet", c.source))

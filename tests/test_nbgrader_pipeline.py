@@ -3,7 +3,7 @@
 One temporary course (the repository's nbgrader_config.py and sources; release/ regenerated,
 never copied) is built once per test session and shared:
 
-1. source notebooks run clean in a fresh kernel and pass ``nbgrader validate``;
+1. source notebooks pass ``nbgrader validate`` (nbval runs them top to bottom: ``make test``);
 2. the committed release/ equals a fresh regeneration, regeneration is idempotent, and every
    test fails on the blank release (``validate --invert``);
 3. release/ holds no solution, hidden test, mark scheme or checker call;
@@ -12,7 +12,7 @@ never copied) is built once per test session and shared:
 5. mangled submissions (on the first assignment) have the outcomes pinned below, which
    course/instructor-guide.md documents;
 6. metadata lint of the source notebooks;
-7. ``python -m losi_course.grading.workflow grade`` end to end, with a zip collection.
+7. ``losi-course instructor grade`` end to end, with a zip collection.
 """
 
 from __future__ import annotations
@@ -32,7 +32,13 @@ from pathlib import Path
 import pytest
 
 import nbgrader_support as support
-from losi_course.grading import workflow
+from losi_course.course import CourseFolder
+from losi_course.instructor.collect import collect
+from losi_course.instructor.export import export
+from losi_course.instructor.nbgrader_tools import nbgrader_api
+from losi_course.instructor.release import release
+from losi_course.instructor.solutions import write_solutions
+from losi_course.instructor.validate import validate_notebook
 
 pytestmark = [pytest.mark.slow,
               # documented as harmless (course/instructor-guide.md): SQLAlchemy on first submissions,
@@ -54,7 +60,11 @@ class Course:
 
     @cached_property
     def api(self):
-        return workflow.nbgrader_api(self.root)
+        return nbgrader_api(self.folder)
+
+    @cached_property
+    def folder(self) -> CourseFolder:
+        return CourseFolder.at(self.root)
 
     def source_nb(self, name):
         return support.read(self.root / "source" / name / f"{name}.ipynb")
@@ -101,7 +111,7 @@ class Course:
 @pytest.fixture(scope="session")
 def course(tmp_path_factory):
     root = support.build_course(tmp_path_factory.mktemp("nbgrader") / "course")
-    workflow.release_all(root)
+    release(course=CourseFolder.at(root))
     return Course(root)
 
 
@@ -111,18 +121,11 @@ def notebooks(folder: Path) -> list[Path]:
     return found
 
 
-# ----------------------------------------------------------------------------- 1. sources run
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_source_notebooks_execute_clean_in_a_fresh_kernel(course, name):
-    for path in notebooks(course.root / "source" / name):
-        error = support.execute_clean(path)
-        assert not error, f"{path.name} raised while running top to bottom:\n{error}"
-
-
+# ----------------------------------------------------------------------------- 1. sources validate
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_source_notebooks_pass_nbgrader_validate(course, name):
     for path in notebooks(course.root / "source" / name):
-        assert workflow.validate_notebook(course.root, path) == [], f"nbgrader validate failed on {path.name}"
+        assert validate_notebook(course=course.folder, notebook=path) == [], f"nbgrader validate failed on {path.name}"
 
 
 # ----------------------------------------------------------------------------- 2. release in sync
@@ -156,7 +159,7 @@ def test_release_all_is_idempotent_and_prunes_stale_assignments(course, capsys):
     ghost = course.root / "release" / "ghost" / "ghost.ipynb"
     ghost.parent.mkdir(parents=True)
     ghost.write_text("{}")
-    assert sorted(workflow.release_all(course.root)) == sorted(ASSIGNMENTS)
+    assert sorted(release(course=course.folder)) == sorted(ASSIGNMENTS)
     after = {rel: p.read_bytes() for rel, p in support.files_under(course.root / "release").items()}
     assert after == before, "a second `make release` changed bytes: release/ would never be stable in git"
     assert "release/ghost: removed" in capsys.readouterr().out
@@ -166,7 +169,7 @@ def test_release_all_is_idempotent_and_prunes_stale_assignments(course, capsys):
 def test_every_test_fails_on_the_blank_release(course, name):
     for path in notebooks(course.root / "release" / name):
         assert any(support.grade_id(c).endswith("_check") for c in support.read(path).cells)
-        problems = workflow.validate_notebook(course.root, path, invert=True)
+        problems = validate_notebook(course=course.folder, notebook=path, invert=True)
         assert problems == [], f"tests that pass without an answer in {name}: {problems}"
 
 
@@ -246,7 +249,7 @@ def test_feedback_and_export_show_no_solution(course, name, tmp_path):
     # nbgrader restores the hidden tests into autograded notebooks and feedback by design
     # (#917): that is why hidden blocks may only call checkers (see the metadata lint).
     assert ("BEGIN HIDDEN TESTS" in shown) is bool(secrets["hidden"])
-    exported = workflow.export_grades(course.root, tmp_path / "grades.csv", api=course.api)
+    exported = export(course=course.folder, to=tmp_path / "grades.csv", api=course.api)
     rows = {r["student_id"]: r for r in csv.DictReader(exported.open()) if r["assignment"] == name}
     for student, scores in run["scores"].items():
         assert float(rows[student]["score"]) == scores["score"]
@@ -301,8 +304,8 @@ def mangled(course):
 
     course.submit("m-invalid-json", name, raw='{"cells": [ this is not json')
 
-    config = workflow.course_config(course.root, Execute__timeout=MANGLE_TIMEOUT)
-    api = workflow.nbgrader_api(course.root, config)
+    config = course.folder.nbgrader_config(Execute__timeout=MANGLE_TIMEOUT)
+    api = nbgrader_api(course.folder, config)
     outcomes = {}
     for student in ["m-invalid-json", "m-deleted-check", "m-edited-check", "m-duplicated-cell",
                     "m-duplicated-id", "m-renamed", "m-infinite-loop"]:
@@ -376,7 +379,7 @@ def test_source_metadata_follows_the_course_convention(name):
     folder = support.source_folder(name)
     assert [p.name for p in folder.glob("*.ipynb")] == [f"{name}.ipynb"], \
         f"source/{name}/ should hold exactly one notebook, {name}.ipynb"
-    problems = support.lint_notebook(folder / f"{name}.ipynb", session=support.is_session(name))
+    problems = support.lint_notebook(folder / f"{name}.ipynb")
     assert problems == [], f"{name}.ipynb:\n  " + "\n  ".join(problems)
 
 
@@ -407,13 +410,12 @@ def test_workflow_grade_end_to_end_with_zip_collection(course, tmp_path):
         archive.write(notebook, f"work/cy_{name}.ipynb")
         archive.writestr(f"__MACOSX/work/._cy_{name}.ipynb", "resource fork")
     shutil.copy2(notebook, downloads / f"Copy of {name}.ipynb")           # badly named: skipped
-    assert workflow.collect_zips(root, name, downloads) == {"cy": [f"{name}.ipynb"]}
+    assert collect(course=CourseFolder.at(root), assignment=name, downloads=downloads) == {"cy": [f"{name}.ipynb"]}
     assert (root / "submitted" / "cy" / name / f"{name}.ipynb").is_file()
 
-    env = dict(os.environ, PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
-    run = subprocess.run([sys.executable, "-m", "losi_course.grading.workflow", "grade", "--root", str(root),
+    run = subprocess.run([sys.executable, "-m", "losi_course", "instructor", "grade", "--root", str(root),
                           "--to", str(root / "out" / "grades.csv")],
-                         cwd=root, env=env, capture_output=True, text=True, timeout=600)
+                         cwd=root, env=CourseFolder.subprocess_env(), capture_output=True, text=True, timeout=600)
     assert run.returncode == 1, run.stdout + run.stderr                 # one submission failed
     assert "Traceback" not in run.stdout + run.stderr
     assert f"Recorded {name} in the gradebook (release/{name} unchanged)" in run.stdout
@@ -429,15 +431,15 @@ def test_workflow_grade_end_to_end_with_zip_collection(course, tmp_path):
     assert not (root / "feedback" / "dee").exists()
 
 
-def test_workflow_explains_an_empty_submitted_folder(tmp_path, capsys):
+def test_instructor_grade_explains_an_empty_submitted_folder(tmp_path, cli):
     root = support.build_course(tmp_path / "course", [support.FIXTURE])
-    assert workflow.main(["grade", "--root", str(root)]) == 2
-    err = capsys.readouterr().err
-    assert "Nothing to grade" in err and "Traceback" not in err
+    result = cli("instructor", "grade", "--root", root)
+    assert result.returncode == 2
+    assert "Nothing to grade" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_write_solutions_gives_executed_solution_notebooks(course):
-    written = workflow.write_solutions(course.root, [support.FIXTURE])
+    written = write_solutions(course=course.folder, sessions=[support.FIXTURE])
     assert written == [course.root / "solution" / support.FIXTURE / f"{support.FIXTURE}.ipynb"]
     nb = support.read(written[0])
     answers = [c for c in nb.cells if support.grade_id(c).endswith("_answer")]

@@ -26,7 +26,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from losi_course import portal
+from losi_course.datafiles import read_records
 from losi_course.portal import server as portal_server
+from losi_course.velmora.answer_key import KEY_FILE, load_answer_key
 
 SITE = portal.portal_path()
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -357,8 +359,7 @@ def test_svg_and_pdf_files_are_well_formed():
 
 
 def read_key_rows() -> list[dict]:
-    with portal.answer_key_path().open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return read_records(KEY_FILE)
 
 
 def catalog_criteria() -> dict[str, str]:
@@ -427,7 +428,7 @@ def test_answer_key_agrees_with_the_designed_flaws_and_scenarios():
 
 
 def test_load_answer_key_keeps_ids_as_strings_and_values_as_int():
-    key = portal.load_answer_key()
+    key = load_answer_key()
     assert key.index.name == "id" and "281" in key.index and "236-PE" in key.index
     assert all(isinstance(i, str) for i in key.index)
     assert key["value"].dtype.kind == "i" and set(key["value"]) == {0, 1}
@@ -596,3 +597,24 @@ def test_serve_portal_prints_its_address_and_stops_on_ctrl_c():
             proc.communicate()
     assert proc.returncode == 0, err
     assert "Goodbye" in out and "Traceback" not in err
+
+
+# ---------------------------------------------------------------------------------------------
+# One layout for every page
+# ---------------------------------------------------------------------------------------------
+
+
+def test_committed_site_is_the_build_of_the_layout_and_the_pages():
+    from losi_course.portal import build
+
+    assert build.stale_files() == [], "losi_course/portal/site is out of date: run `make portal` and commit it"
+
+
+def test_a_menu_change_is_made_once_and_reaches_every_page(monkeypatch):
+    from losi_course.portal import build
+
+    monkeypatch.setattr(build, "MENU", build.MENU + (("jobs.html", "Work with us"),))
+    pages = build.render_site()
+    english = {name: data for name, data in pages.items() if name != "es/index.html"}
+    assert len(english) == 56
+    assert all(b'jobs.html">Work with us</a>' in data for data in english.values())

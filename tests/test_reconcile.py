@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import subprocess
 import sys
 
 import pytest
+from conftest import run_cli_in_process
 
 from losi_course.assessment import Assessment
 from losi_course.errors import LosiInputError, UnknownIndicatorError
@@ -311,8 +311,7 @@ def test_consensus_without_assessor_names(tmp_path):
 
 # --------------------------------------------------------------------------- the real CLI
 def run_cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "losi_course", "reconcile", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=60)
+    return run_cli_in_process("reconcile", *args, cwd=cwd)
 
 
 def test_cli_json(tmp_path):

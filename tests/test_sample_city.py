@@ -14,7 +14,9 @@ from losi_course.checks import CheckFailed
 from losi_course.errors import LosiInputError
 from losi_course.fictional import load_fictional_country
 from losi_course.framework import load_instrument
-from losi_course.portal import load_answer_key, portal_path
+from losi_course.grading import findings as grading_findings
+from losi_course.portal import portal_path
+from losi_course.velmora.answer_key import load_answer_key
 from losi_course.reconcile import reconcile
 from losi_course.sheets import read_sheet
 
@@ -66,7 +68,7 @@ def test_assessor_sheets_are_deterministic_and_valid(tmp_path):
 def test_sheets_differ_exactly_in_the_designed_places():
     a, b = sc.assessor_assessments()
     differ = [k for k in LOSI.ids if a[k].value != b[k].value]
-    assert sorted(differ) == sorted(sc.DESIGNED_DISAGREEMENTS)
+    assert sorted(differ) == sorted(sc.designed_disagreements())
     assert 8 <= len(differ) <= 14
     assert sum(LOSI[k].criterion == "Institutional Framework" for k in differ) >= 2
     borderline_or_human = [k for k in differ if KEY.loc[k, "accept"] == "either" or LOSI[k].automation == "HUMAN"]
@@ -94,7 +96,7 @@ def test_evidence_points_at_pages_of_the_portal():
 def test_reconciliation_of_the_prepared_sheets(tmp_path):
     path_a, path_b = sc.assessor_sheets(tmp_path)
     result = reconcile(path_a, path_b)
-    n = len(sc.DESIGNED_DISAGREEMENTS)
+    n = len(sc.designed_disagreements())
     assert result.n_compared == 95 and not result.unanswered
     assert result.agreement == pytest.approx((95 - n) / 95)
     assert result.kappa is not None and 0.4 < result.kappa < 0.95
@@ -170,7 +172,7 @@ def test_compare_with_key_explains_misses_and_accepts_either_for_borderline():
     findings = designed(sc.CONTENT_SAMPLE)
     findings["243"] = "yes"                                  # a clear-cut miss
     findings["296"] = "no" if key_value("296") else "yes"    # the borderline item, other answer
-    table = sc.compare_with_key(findings, ids=sc.CONTENT_SAMPLE)
+    table = grading_findings.compare_with_key(findings, ids=sc.CONTENT_SAMPLE)
     assert list(table["id"]) == list(sc.CONTENT_SAMPLE)
     misses = table[~table["ok"]]
     assert list(misses["id"]) == ["243"]
@@ -178,19 +180,19 @@ def test_compare_with_key_explains_misses_and_accepts_either_for_borderline():
     border = table.set_index("id").loc["296"]
     assert border["ok"] and border["borderline"] and border["accepted"] == "yes or no (borderline)"
     for value in ("yes", "no"):
-        assert sc.compare_with_key({"216": value}, criteria="IF").set_index("id").loc["216", "ok"]
-    by_criterion = sc.compare_with_key({}, criteria="SP")
+        assert grading_findings.compare_with_key({"216": value}, criteria="IF").set_index("id").loc["216", "ok"]
+    by_criterion = grading_findings.compare_with_key({}, criteria="SP")
     assert len(by_criterion) == 22 and not by_criterion["ok"].any()
 
 
 def test_grade_findings_threshold_and_explanations():
     findings = designed(sc.SERVICES_SAMPLE)
     clear = [i for i in sc.SERVICES_SAMPLE if KEY.loc[i, "accept"] != "either"]
-    result = sc.grade_findings(findings, sc.SERVICES_SAMPLE, "service_findings")
+    result = grading_findings.grade_findings(findings, sc.SERVICES_SAMPLE, "service_findings")
     assert (result.n_clear, result.n_right, result.needed) == (len(clear), len(clear), 5)
     findings[clear[0]] = "no" if key_value(clear[0]) else "yes"
     findings[clear[1]] = "no" if key_value(clear[1]) else "yes"
-    result = sc.grade_findings(findings, sc.SERVICES_SAMPLE, "service_findings")
+    result = grading_findings.grade_findings(findings, sc.SERVICES_SAMPLE, "service_findings")
     assert not result.full_points and len(result.misses) == 2
     assert KEY.loc[clear[0], "note"] in result.explanations()
 
@@ -240,7 +242,7 @@ def test_explain_findings_gives_the_graded_feedback_on_request(capsys):
     line_281 = next(line for line in shown.splitlines() if "• 281 " in line)
     assert "(same)" in line_281
     assert "borderline, either answer is accepted" in next(line for line in shown.splitlines() if "• 216 " in line)
-    assert sc.grade_findings(findings, sc.INSTITUTIONAL_SAMPLE, "x").headline() in shown
+    assert grading_findings.grade_findings(findings, sc.INSTITUTIONAL_SAMPLE, "x").headline() in shown
     doc = sc.explain_findings.__doc__
     assert "studying on your own" in doc and "graded" in doc and "feedback" in doc
     with pytest.raises(CheckFailed, match="no answer yet"):
@@ -250,7 +252,7 @@ def test_explain_findings_gives_the_graded_feedback_on_request(capsys):
 def test_docstrings_do_not_list_answers():
     from losi_course.grading import session1, session2, session3, session5
 
-    graded = set(sc.CONTENT_SAMPLE + sc.SERVICES_SAMPLE + sc.INSTITUTIONAL_SAMPLE) | set(sc.DESIGNED_DISAGREEMENTS)
+    graded = set(sc.CONTENT_SAMPLE + sc.SERVICES_SAMPLE + sc.INSTITUTIONAL_SAMPLE) | set(sc.designed_disagreements())
     module_doc = sc.__doc__.lower()
     assert "mistake" not in module_doc and "borderline items" not in module_doc
     for module in (sc, session1, session2, session3, session5):

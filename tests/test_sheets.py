@@ -8,6 +8,7 @@ import pytest
 from losi_course.assessment import Assessment
 from losi_course.errors import LosiInputError, SheetError
 from losi_course.framework import load_instrument
+from losi_course.scoring import score_assessment
 from losi_course.sheets import read_sheet, write_sheet, write_template
 
 IDS = load_instrument().ids
@@ -84,13 +85,13 @@ def test_a_sheet_edited_in_excel_is_scored(tmp_path):
     for row in range(2, 97):
         sheet.cell(row=row, column=4, value="yes" if row % 2 else 0)
     book.save(path)
-    assert read_sheet(path).score().indicators_met == 47
+    assert score_assessment(read_sheet(path)).indicators_met == 47
 
 
 def test_json_mapping_form_is_accepted(tmp_path):
     path = tmp_path / "sheet.json"
     path.write_text(json.dumps({"city": "Velmora", "answers": {i: 1 for i in IDS}}))
-    assert read_sheet(path).score().losi == 1.0
+    assert score_assessment(read_sheet(path)).losi == 1.0
 
 
 def test_writing_is_atomic_and_keeps_the_old_file_on_failure(tmp_path, assessment, monkeypatch):

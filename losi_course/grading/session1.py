@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import difflib
+
 from ..checks import hidden_check, passed
+from ..data import load_egdi_2022, load_losi_2022_participation, losi_2022_check_value
 from ..scoring import LEVEL_NAMES as LEVELS
 from .answers import as_mapping, as_number, is_close
 
@@ -42,8 +45,6 @@ def _close(value: float, expected: float) -> bool:
 
 
 def _egdi():
-    from ..data import load_egdi_2022
-
     return load_egdi_2022()
 
 
@@ -138,8 +139,6 @@ def check_my_country(my_country: Any, my_rank: Any, my_level: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: my_rank is not the EGDI 2022 rank of Thailand. Read it from the egdi_rank_2022 column of your country's row.
     """
-    import difflib
-
     egdi = _egdi()
     names = list(egdi["country"])
     if not isinstance(my_country, str) or my_country not in names:
@@ -159,8 +158,6 @@ def check_my_country(my_country: Any, my_rank: Any, my_level: Any) -> None:
 
 
 def _check_value(name: str):
-    from ..data import losi_2022_check_value
-
     return losi_2022_check_value(name)
 
 
@@ -242,8 +239,6 @@ def check_features_below_half(features_below_half: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: features_below_half is not the number of features with a share below 50 per cent. Compare the pct_cities_2022 column with 50 and add up the matches.
     """
-    from ..data import load_losi_2022_participation
-
     expected = int((load_losi_2022_participation()["pct_cities_2022"] < 50).sum())
     hidden_check(as_number(features_below_half, "features_below_half") == expected,
                  "features_below_half is not the number of features with a share below 50 per "

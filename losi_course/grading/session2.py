@@ -16,8 +16,12 @@ from __future__ import annotations
 from typing import Any
 
 from ..checks import hidden_check, passed
-from .answers import as_mapping, as_number
+from ..data import load_pilots, losi_2022_check_value
+from ..fictional import load_fictional_country
+from ..framework import load_instrument
 from ..scoring import LEVEL_NAMES as LEVELS
+from ..scoring import rank_cities, score_table
+from .answers import as_mapping, as_number
 
 __all__ = [
     "check_jordan_portals",
@@ -36,14 +40,10 @@ _TOLERANCE = 0.00005
 
 
 def _country():
-    from ..fictional import load_fictional_country
-
     return load_fictional_country()
 
 
 def _expected_scores():
-    from ..scoring import score_table
-
     return score_table(_country().consensus)
 
 
@@ -53,8 +53,6 @@ def _normal(name: str) -> str:
 
 
 def _criteria() -> list[str]:
-    from ..framework import load_instrument
-
     return list(load_instrument("2024").criteria)
 
 
@@ -67,8 +65,6 @@ def check_jordan_portals(jordan_portals: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: jordan_portals is not the number of portals assessed in Jordan. Read the cities_assessed column of Jordan's row (13 is the number of researchers, not portals, if that is what you used).
     """
-    from ..data import load_pilots, losi_2022_check_value
-
     expected = int(load_pilots().set_index("country").loc["Jordan", "cities_assessed"])
     researchers = losi_2022_check_value("jordan_pilot_volunteer_researchers")
     value = as_number(jordan_portals, "jordan_portals")
@@ -90,8 +86,6 @@ def check_portals_per_researcher(portals_per_researcher: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: portals_per_researcher is not the number of portals divided by the number of researchers in the Jordan pilot.
     """
-    from ..data import load_pilots, losi_2022_check_value
-
     portals = int(load_pilots().set_index("country").loc["Jordan", "cities_assessed"])
     researchers = losi_2022_check_value("jordan_pilot_volunteer_researchers")
     value = as_number(portals_per_researcher, "portals_per_researcher")
@@ -164,8 +158,6 @@ def check_ranks(ranks: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: ranks gives the highest LOSI the last place. Rank from best (1) down; rank_cities() does that.
     """
-    from ..scoring import rank_cities
-
     expected = rank_cities(_expected_scores())
     got = as_mapping(ranks, "ranks")
     hidden_check(set(got) == set(expected.index),

@@ -11,7 +11,7 @@ miss, so they explain every answer that differs from the designed one with the a
 note (misses are explained even when the points are full).
 
 Example:
-    >>> from losi_course.sample_city import peers
+    >>> from losi_course.velmora.peers import peers
     >>> from losi_course.scoring import score_table
     >>> check_peer_services_mean(score_table(peers())["Services Provision"].mean())
     ✓ peer_services_mean passed the hidden checks.
@@ -22,7 +22,12 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ..checks import CheckFailed, hidden_check, passed
+from ..scoring import LosiScore, gap_analysis, score_assessment, score_table
+from ..velmora.facts import CONTENT_SAMPLE, INSTITUTIONAL_SAMPLE, SERVICES_SAMPLE
+from ..velmora.peers import peers
+from ..velmora.prepared import team_assessment, with_findings
 from .answers import as_number
+from .findings import FULL_POINTS_SHARE, grade_findings, parse_findings
 
 __all__ = [
     "check_findings",
@@ -46,7 +51,7 @@ N_QUICK_WINS = 5
 def check_findings(findings: Any, ids: Iterable[str], name: str) -> None:
     """Grade findings on the fictional Velmora portal and explain each miss with the key's note.
 
-    Full points need :data:`~losi_course.sample_city.FULL_POINTS_SHARE` of the clear-cut
+    Full points need :data:`~losi_course.grading.findings.FULL_POINTS_SHARE` of the clear-cut
     indicators right; borderline ones accept either answer.
 
     Example:
@@ -57,8 +62,6 @@ def check_findings(findings: Any, ids: Iterable[str], name: str) -> None:
         What differs, and why:
           • 283 Municipal mobile apps: you answered yes. No municipal mobile app ...
     """
-    from ..sample_city import grade_findings
-
     try:
         result = grade_findings(findings, ids, name)
     except CheckFailed as err:
@@ -76,14 +79,12 @@ def check_content_findings(content_findings: Any) -> None:
     """The participant's findings on the graded content-provision indicators of Velmora.
 
     Example:
-        >>> from losi_course.portal import load_answer_key
-        >>> from losi_course.sample_city import CONTENT_SAMPLE
+        >>> from losi_course.velmora.answer_key import load_answer_key
+        >>> from losi_course.velmora.facts import CONTENT_SAMPLE
         >>> key = load_answer_key()
         >>> check_content_findings({i: int(key.loc[i, "value"]) for i in CONTENT_SAMPLE})
         ✓ content_findings passed the hidden checks. 6 of your 6 answers ...
     """
-    from ..sample_city import CONTENT_SAMPLE
-
     check_findings(content_findings, CONTENT_SAMPLE, "content_findings")
 
 
@@ -96,8 +97,6 @@ def check_service_findings(service_findings: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: service_findings has no entry for 256 (Environmental permit application online), ... Keep every id given in the comment.
     """
-    from ..sample_city import SERVICES_SAMPLE
-
     check_findings(service_findings, SERVICES_SAMPLE, "service_findings")
 
 
@@ -109,14 +108,11 @@ def expected_velmora(content_findings: Any, service_findings: Any):
     Fails kindly when the findings are not complete yet (questions 1 and 2 come first).
 
     Example:
-        >>> from losi_course.sample_city import CONTENT_SAMPLE, INSTITUTIONAL_SAMPLE, SERVICES_SAMPLE
+        >>> from losi_course.velmora.facts import CONTENT_SAMPLE, INSTITUTIONAL_SAMPLE, SERVICES_SAMPLE
         >>> velmora = expected_velmora({i: 1 for i in CONTENT_SAMPLE}, {i: 0 for i in SERVICES_SAMPLE})
         >>> sorted(velmora.unanswered) == sorted(INSTITUTIONAL_SAMPLE)
         True
     """
-    from ..sample_city import (CONTENT_SAMPLE, INSTITUTIONAL_SAMPLE, SERVICES_SAMPLE, parse_findings,
-                               team_assessment, with_findings)
-
     try:
         content = parse_findings(content_findings, CONTENT_SAMPLE, "content_findings")
         services = parse_findings(service_findings, SERVICES_SAMPLE, "service_findings")
@@ -129,8 +125,6 @@ def expected_velmora(content_findings: Any, service_findings: Any):
 
 
 def _expected_score(content_findings: Any, service_findings: Any):
-    from ..scoring import score_assessment
-
     return score_assessment(expected_velmora(content_findings, service_findings), unanswered="not found")
 
 
@@ -141,15 +135,13 @@ def check_velmora_score(velmora_score: Any, content_findings: Any, service_findi
     as unanswered (``unanswered="not found"``), and only them.
 
     Example:
-        >>> from losi_course.sample_city import CONTENT_SAMPLE, SERVICES_SAMPLE
+        >>> from losi_course.velmora.facts import CONTENT_SAMPLE, SERVICES_SAMPLE
         >>> c, s = {i: 1 for i in CONTENT_SAMPLE}, {i: 1 for i in SERVICES_SAMPLE}
         >>> check_velmora_score(0.6, c, s)
         Traceback (most recent call last):
         ...
         losi_course.checks.CheckFailed: Not quite: velmora_score should be the whole result of lc.score_assessment(velmora), not a single number.
     """
-    from ..scoring import LosiScore
-
     expected = _expected_score(content_findings, service_findings)
     hidden_check(not isinstance(velmora_score, (int, float)),
                  "velmora_score should be the whole result of lc.score_assessment(velmora), "
@@ -176,7 +168,7 @@ def check_services_score(services_score: Any, content_findings: Any, service_fin
     """Velmora's services-provision score, a share between 0 and 1.
 
     Example:
-        >>> from losi_course.sample_city import CONTENT_SAMPLE, SERVICES_SAMPLE
+        >>> from losi_course.velmora.facts import CONTENT_SAMPLE, SERVICES_SAMPLE
         >>> c, s = {i: 1 for i in CONTENT_SAMPLE}, {i: 1 for i in SERVICES_SAMPLE}
         >>> check_services_score(1.5, c, s)
         Traceback (most recent call last):
@@ -196,9 +188,6 @@ def check_services_score(services_score: Any, content_findings: Any, service_fin
 
 
 def _peer_scores():
-    from ..sample_city import peers
-    from ..scoring import score_table
-
     return score_table(peers())
 
 
@@ -223,9 +212,6 @@ def check_peer_services_mean(peer_services_mean: Any) -> None:
 
 
 def _expected_gaps(content_findings: Any, service_findings: Any, with_peers: bool = True):
-    from ..sample_city import peers
-    from ..scoring import gap_analysis
-
     velmora = expected_velmora(content_findings, service_findings)
     return gap_analysis(velmora, peers=peers() if with_peers else None)
 
@@ -248,7 +234,7 @@ def check_gaps(gaps: Any, content_findings: Any, service_findings: Any) -> None:
     """The gap analysis of Velmora against its fictional peers (``lc.gap_analysis``).
 
     Example:
-        >>> from losi_course.sample_city import CONTENT_SAMPLE, SERVICES_SAMPLE
+        >>> from losi_course.velmora.facts import CONTENT_SAMPLE, SERVICES_SAMPLE
         >>> c, s = {i: 1 for i in CONTENT_SAMPLE}, {i: 1 for i in SERVICES_SAMPLE}
         >>> check_gaps(_expected_gaps(c, s, with_peers=False), c, s)
         Traceback (most recent call last):
@@ -285,7 +271,7 @@ def check_quick_wins(quick_wins: Any, content_findings: Any, service_findings: A
     Any order is accepted; when several indicators tie for fifth place, any of them counts.
 
     Example:
-        >>> from losi_course.sample_city import CONTENT_SAMPLE, SERVICES_SAMPLE
+        >>> from losi_course.velmora.facts import CONTENT_SAMPLE, SERVICES_SAMPLE
         >>> c, s = {i: 1 for i in CONTENT_SAMPLE}, {i: 1 for i in SERVICES_SAMPLE}
         >>> check_quick_wins(["201", "202"], c, s)
         Traceback (most recent call last):

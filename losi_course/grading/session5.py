@@ -1,7 +1,7 @@
 """Hidden-test checkers for session 5 ("Best practices: institutional framework").
 
 The questions work on Velmora, the course's fictional sample city, and on the prepared sheets
-of its two fictional assessors (:func:`losi_course.sample_city.assessor_assessments`). Every
+of its two fictional assessors (:func:`losi_course.velmora.prepared.assessor_assessments`). Every
 checker recomputes what it expects from the library: the reconciliation of the two sheets,
 the consensus built from the participant's own resolutions. Nothing is stored here.
 
@@ -11,7 +11,7 @@ without giving the answer.
 
 Example:
     >>> from losi_course.reconcile import reconcile
-    >>> from losi_course.sample_city import assessor_assessments
+    >>> from losi_course.velmora.prepared import assessor_assessments
     >>> check_n_disagreements(len(reconcile(*assessor_assessments()).disagreements))
     ✓ n_disagreements passed the hidden checks.
 """
@@ -21,7 +21,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..checks import CheckFailed, hidden_check, passed
+from ..errors import LosiInputError
+from ..framework import load_instrument
+from ..reconcile import reconcile
+from ..scoring import score_assessment
+from ..velmora.facts import INSTITUTIONAL_SAMPLE
+from ..velmora.prepared import assessor_assessments
 from .answers import as_number, is_close
+from .findings import parse_findings
 from .session3 import check_findings
 
 __all__ = [
@@ -46,9 +53,6 @@ def velmora_reconciliation():
         >>> velmora_reconciliation().n_compared
         95
     """
-    from ..reconcile import reconcile
-    from ..sample_city import assessor_assessments
-
     return reconcile(*assessor_assessments())
 
 
@@ -74,8 +78,6 @@ def check_if_findings(if_findings: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: in if_findings, 215 is 'maybe'. Write "yes" (found) or "no" (not found) for each indicator.
     """
-    from ..sample_city import INSTITUTIONAL_SAMPLE
-
     check_findings(if_findings, INSTITUTIONAL_SAMPLE, "if_findings")
 
 
@@ -158,9 +160,6 @@ def check_least_agreed(least_agreed: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: least_agreed is not the criterion with the lowest agreement. Use idxmin() on the agreement column of result.by_criterion.
     """
-    from ..errors import LosiInputError
-    from ..framework import load_instrument
-
     table = velmora_reconciliation().by_criterion
     lowest = table["agreement"].astype(float)
     expected = set(lowest[lowest == lowest.min()].index)
@@ -197,9 +196,6 @@ def check_consensus_losi(consensus_losi: Any, resolutions: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: consensus_losi is not the LOSI of the consensus sheet built with your resolutions. Score consensus with lc.score_assessment and take .losi.
     """
-    from ..sample_city import parse_findings
-    from ..scoring import score_assessment
-
     result = velmora_reconciliation()
     try:
         resolved = parse_findings(resolutions, result.disagreements, "resolutions")

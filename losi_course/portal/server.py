@@ -34,6 +34,8 @@ from functools import partial
 from http import HTTPStatus
 from pathlib import Path
 
+from ..errors import LosiInputError
+
 __all__ = ["PortalServer", "start_portal_server", "serve_portal", "check_loopback_host"]
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
@@ -222,8 +224,6 @@ def _start(directory: Path, port: int, host: str) -> PortalServer:
         httpd = _PortalHTTPServer((address, port), handler, family)
     except OSError as err:
         if err.errno in (errno.EADDRINUSE, errno.EACCES, getattr(errno, "WSAEADDRINUSE", -1)):
-            from ..errors import LosiInputError
-
             reason = "is already in use" if err.errno != errno.EACCES else "needs special rights"
             raise LosiInputError(
                 f"Port {port} on {address} {reason}. Choose another port, for example "
