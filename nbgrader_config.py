@@ -19,3 +19,6 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.db"]
+# Participants' notebooks carry on past unanswered questions when run top to bottom
+# (the cells get the "raises-exception" tag; grading is unaffected).
+c.GenerateAssignment.preprocessors.append("losi_course.run_all.KeepRunAllGoing")

@@ -4,7 +4,8 @@ The course teaches officials to assess city web portals with the UN DESA Local O
 Service Index (LOSI). Notebooks call this library; the logic, data and checks live here.
 
 Names are imported on first use, so ``import losi_course`` stays light (plots and widgets
-pull in matplotlib and ipywidgets only when a chart or a form is made).
+pull in matplotlib and ipywidgets only when a chart or a form is made). In a notebook, importing
+the library also installs short hints for beginners' errors (:mod:`losi_course.friendly`).
 
 Example:
     >>> import losi_course as lc
@@ -15,6 +16,8 @@ Example:
 from __future__ import annotations
 
 import importlib
+
+from . import friendly as _friendly
 
 __version__ = "0.1.0"
 
@@ -53,3 +56,6 @@ def __getattr__(name: str):
 
 def __dir__():
     return sorted(set(globals()) | set(_EXPORTS))
+
+
+_friendly.install()  # only does something inside a notebook kernel

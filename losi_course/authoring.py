@@ -32,7 +32,7 @@ __all__ = [
     "SUFFIXES", "FORBIDDEN_MARKERS", "CHECKER_CALL", "Question", "nbgrader_meta", "grade_id",
     "stem_of", "cells_by_grade_id", "autograded_questions", "written_ids", "regions", "is_trivial",
     "secret_lines", "without_markers", "hidden_block_problems", "lint_notebook", "lint_content",
-    "is_session", "read_notebook",
+    "is_session", "read_notebook", "estimate_minutes",
 ]
 
 SUFFIXES = ("_answer", "_check", "_written")
@@ -311,9 +311,54 @@ def lint_content(path: str | Path) -> list[str]:
         if cell.cell_type == "code" and re.search(r"plots\.\w+\(", cell.source) \
                 and ".show()" not in cell.source and "alt_text" not in cell.source:
             problems.append(f"cell {index}: a chart without its text description (call .show())")
+    stated = re.search(r"(?:to|-|–|about)\s*(\d+) minutes", opening)
+    if stated and estimate_minutes(path) > int(stated[1]):
+        problems.append(f"the time model estimates {estimate_minutes(path):g} minutes for a participant new to "
+                        f"Python, more than the {stated[1]} the opening cell states")
     text = _text(nb)
     if re.search(r"/work/|/tmp/|/root/|/home/|[A-Z]:\\\\", text):
         problems.append("a machine path appears in the notebook")
     if re.search(r"read_csv\(|read_excel\(", text):
         problems.append("data is read with read_csv/read_excel: load it through losi_course functions")
     return problems
+
+
+#: The time model of :func:`estimate_minutes`: careful reading in a second language, a glance at
+#: each cell's result, and the work of each kind of question (assumptions, not measurements).
+READING_WORDS_PER_MINUTE = 120
+MINUTES_PER_CELL = 0.5
+MINUTES_PER_CODE_QUESTION = 3.0
+MINUTES_PER_PORTAL_ITEM = 2.0
+MINUTES_PER_WRITTEN_POINT = 3.0
+_ITEM_LINE = re.compile(r'^#\s+"[^"]+": \.\.\.,', re.M)
+
+
+def estimate_minutes(path: str | Path) -> float:
+    """How long a participant new to Python needs for a released notebook, by the time model above.
+
+    Reading time for the text, half a minute per code cell to run it and look at the result,
+    three minutes per code question, two minutes per portal indicator of a findings question
+    (one line ``#     "221": ...,`` in its answer cell) and three minutes per point of written
+    answer.
+
+    Example:
+        >>> import nbformat, tempfile
+        >>> cells = [nbformat.v4.new_markdown_cell(" ".join(["word"] * 240)), nbformat.v4.new_code_cell("x = 1")]
+        >>> path = Path(tempfile.mkdtemp()) / "s.ipynb"; nbformat.write(nbformat.v4.new_notebook(cells=cells), str(path))
+        >>> estimate_minutes(path)
+        2.5
+    """
+    nb = read_notebook(path)
+    words = sum(len(re.findall(r"\w+", c.source)) for c in nb.cells
+                if c.cell_type == "markdown" and not grade_id(c).endswith("_written"))  # a model answer is not read
+    minutes = words / READING_WORDS_PER_MINUTE
+    for cell in nb.cells:
+        gid = grade_id(cell)
+        if cell.cell_type == "code" and not gid.endswith(("_answer", "_check")):
+            minutes += MINUTES_PER_CELL
+        if gid.endswith("_answer"):
+            items = len(_ITEM_LINE.findall(cell.source))
+            minutes += items * MINUTES_PER_PORTAL_ITEM if items else MINUTES_PER_CODE_QUESTION
+        if gid.endswith("_written"):
+            minutes += float(nbgrader_meta(cell).get("points", 0)) * MINUTES_PER_WRITTEN_POINT
+    return round(minutes, 1)

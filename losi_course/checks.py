@@ -16,6 +16,8 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import numbers
 from typing import Any, Iterable
@@ -31,7 +33,14 @@ __all__ = [
     "check_same_items",
     "check_columns",
     "hidden_check",
+    "answer_right",
+    "visible_mode",
+    "in_visible_mode",
 ]
+
+# The session checkers serve twice: as the visible check a participant runs while working
+# ("Not yet: ...", "✓ x is right.") and as the hidden test at grading ("Not quite: ...").
+_VISIBLE = contextvars.ContextVar("losi_course_visible_check", default=False)
 
 
 class CheckFailed(AssertionError):
@@ -179,11 +188,49 @@ def check_columns(name: str, table: Any, columns: Iterable[str]) -> None:
         raise CheckFailed(f"Not yet: {name} lacks the column(s) {', '.join(missing)}.")
 
 
+@contextlib.contextmanager
+def visible_mode():
+    """Run session checkers as a participant's visible check (messages start "Not yet").
+
+    Example:
+        >>> with visible_mode():
+        ...     answer_right("world_mean")
+        ✓ world_mean is right.
+    """
+    token = _VISIBLE.set(True)
+    try:
+        yield
+    finally:
+        _VISIBLE.reset(token)
+
+
+def in_visible_mode() -> bool:
+    """True inside :func:`visible_mode` (a participant's check, not the grading run)."""
+    return _VISIBLE.get()
+
+
 def hidden_check(condition: bool, message: str) -> None:
-    """For hidden tests: fail with a message that names the problem, not the answer.
+    """A session checker's test: fail with a message that names the problem, not the answer.
+
+    The message starts "Not quite:" in the hidden tests and "Not yet:" in a visible check.
 
     Example:
         >>> hidden_check(True, "The count of low-level cities is off.")
+        >>> hidden_check(False, "the count is off.")
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not quite: the count is off.
     """
     if not condition:
-        raise CheckFailed(f"Not quite: {message}")
+        raise CheckFailed(f"{'Not yet' if _VISIBLE.get() else 'Not quite'}: {message}")
+
+
+def answer_right(name: str, detail: str = "") -> None:
+    """The success line of a session checker: "is right" when visible, "passed" when graded.
+
+    Example:
+        >>> answer_right("toy_losi")
+        ✓ toy_losi passed the hidden checks.
+    """
+    text = f"{name} is right." if _VISIBLE.get() else f"{name} passed the hidden checks."
+    passed(f"{text} {detail}".strip())

@@ -46,7 +46,7 @@ import datetime as _dt
 import html
 import os
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 from .assessment import METADATA_KEYS, Assessment, clean_text
 from .course import CourseFolder
@@ -102,6 +102,14 @@ def _now() -> str:
     return _dt.datetime.now().strftime("%H:%M:%S")
 
 
+_PLACEHOLDERS = {"your name", "your own name", "name", "..."}
+
+
+def _is_placeholder(text: str) -> bool:
+    """Text left from an instruction ("Your name"), not a real detail of the assessment."""
+    return " ".join(text.split()).casefold() in _PLACEHOLDERS
+
+
 def _close_tree(widget) -> None:
     """Close a widget with its children, layout and style (they are widgets too)."""
     for child in getattr(widget, "children", ()):
@@ -146,8 +154,10 @@ class AssessmentForm:
         (True, 0, '.xlsx')
     """
 
-    def __init__(self, path: str | os.PathLike, edition: str | int = "2024", **metadata: object):
+    def __init__(self, path: str | os.PathLike, edition: str | int = "2024", *, focus: Iterable[str] = (),
+                 **metadata: object):
         instrument = load_instrument(edition)
+        self.focus = tuple(instrument.resolve_id(i) for i in focus)
         instrument.require_complete("an assessment form")
         unknown = [key for key in metadata if key not in METADATA_KEYS]
         if unknown:
@@ -155,7 +165,8 @@ class AssessmentForm:
                 f"The form does not know the detail{'s' if len(unknown) > 1 else ''} "
                 f"{', '.join(repr(k) for k in unknown)}; it accepts {', '.join(METADATA_KEYS)} "
                 "(for example city='Velmora', assessor='Ana Silva').")
-        given = {k: " ".join(str(v).split()) for k, v in metadata.items() if v is not None and str(v).strip()}
+        given = {k: " ".join(str(v).split()) for k, v in metadata.items()
+                 if v is not None and str(v).strip() and not _is_placeholder(str(v))}
         self.path = Path(path)
         _check_extension(self.path)
 
@@ -182,8 +193,14 @@ class AssessmentForm:
             self.sheet = Assessment(instrument.edition)
             given.setdefault("date", _dt.date.today().isoformat())
 
+        placeholder = [k for k, v in metadata.items() if v is not None and _is_placeholder(str(v))]
+        if placeholder:
+            notices.append(f"Write your own {' and '.join(placeholder)} in place of '{metadata[placeholder[0]]}' in "
+                           "the cell above, then run it again: the form records what you write there.")
         for key, value in given.items():
             current = self.sheet.metadata.get(key, "").strip()
+            if _is_placeholder(current):
+                current = ""  # a placeholder recorded earlier gives way to the real name
             if not current:
                 self.sheet.metadata[key] = value
                 needs_save = True
@@ -405,7 +422,7 @@ class AssessmentForm:
     def _refresh_scores(self) -> None:
         if "score" in self._widgets:
             self._widgets["score"].value = score_html(self.score)
-            self._widgets["pages"].titles = criterion_titles(self.sheet)
+            self._widgets["pages"].titles = self._page_titles()
 
     def _card(self, indicator) -> IndicatorControls:
         import ipywidgets as w
@@ -429,14 +446,35 @@ class AssessmentForm:
                      layout=w.Layout(border="1px solid #ddd", padding="0.4em", margin="0.3em 0"))
         return IndicatorControls(buttons, evidence, note, box)
 
+    def _page_titles(self) -> tuple[str, ...]:
+        titles = criterion_titles(self.sheet)
+        if not self.focus:
+            return titles
+        done = sum(1 for i in self.focus if self.sheet.answers[i].value is not None)
+        first = f"This session's {len(self.focus)} graded indicators — answered {done} / {len(self.focus)}"
+        return (first,) + titles
+
     def _build(self):
         import ipywidgets as w
 
         instrument = self.sheet.instrument
         pages = []
+        if self.focus:
+            cards = []
+            for indicator_id in self.focus:
+                controls = self._card(instrument[indicator_id])
+                self.controls[indicator_id] = controls
+                cards.append(controls.box)
+            pages.append(w.VBox(cards))
         for criterion in instrument.criteria:
             cards = []
+            moved = [i.id for i in instrument.in_criterion(criterion) if i.id in self.focus]
+            if moved:
+                cards.append(w.HTML(f"<i>{len(moved)} indicator(s) of this criterion are on the first page "
+                                    f"(graded in this session): {html.escape(', '.join(moved))}.</i>"))
             for indicator in instrument.in_criterion(criterion):
+                if indicator.id in self.focus:
+                    continue
                 controls = self._card(indicator)
                 self.controls[indicator.id] = controls
                 cards.append(controls.box)
@@ -447,7 +485,7 @@ class AssessmentForm:
             f'<div style="color:#8a4b00">ℹ {html.escape(self.notice)}</div>' if self.notice else "")
         self._widgets["status"] = w.HTML()
         help_text = w.HTML(HELP_HTML)
-        self._widgets["pages"] = w.Accordion(children=pages, titles=criterion_titles(self.sheet), selected_index=0)
+        self._widgets["pages"] = w.Accordion(children=pages, titles=self._page_titles(), selected_index=0)
         self._refresh_scores()
         return w.VBox([self._widgets["header"], self._widgets["score"], self._widgets["notice"],
                        self._widgets["status"], help_text, self._widgets["pages"]])
@@ -465,12 +503,15 @@ class AssessmentForm:
         return f"<AssessmentForm {self.path.name!r} ({city}): {self._progress()}; {self.status}>"
 
 
-def assessment_form(path: str | os.PathLike, edition: str | int = "2024", **metadata: object) -> AssessmentForm:
+def assessment_form(path: str | os.PathLike, edition: str | int = "2024", *, focus: Iterable[str] = (),
+                    **metadata: object) -> AssessmentForm:
     """Open (or start) the assessment form for one sheet file; show it as a cell's last line.
 
     ``path`` ends in .csv, .xlsx or .json (the sheet's format). ``metadata``: ``city``,
     ``country``, ``assessor``, ``date``; they fill empty fields only (see the module
-    notes for how new, existing, damaged and changed files are handled).
+    notes for how new, existing, damaged and changed files are handled). ``date`` defaults to
+    today's for a new sheet: give the assessment's stated date when there is one. ``focus``
+    lists indicators to show first, on a page of their own (a session's graded indicators).
 
     Raises :class:`~losi_course.errors.SheetError` for an unsupported extension (before
     anything is written) and for a file that exists but cannot be read as a sheet (left
@@ -488,4 +529,4 @@ def assessment_form(path: str | os.PathLike, edition: str | int = "2024", **meta
         ...
         losi_course.errors.SheetError: .../notes.csv: the assessment form cannot open this file: ... The file was left unchanged. ... assessment_form('.../notes-2.csv').
     """
-    return AssessmentForm(path, edition, **metadata)
+    return AssessmentForm(path, edition, focus=focus, **metadata)

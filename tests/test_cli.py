@@ -131,6 +131,24 @@ def test_lab_dry_run_prepares_the_workspace_without_overwriting(tmp_path):
     assert mine.read_text() == '{"my": "work"}'
 
 
+def test_the_workspace_holds_the_self_study_material_and_never_overwrites_it(tmp_path):
+    course = tmp_path / "course"
+    (course / "release" / "session1").mkdir(parents=True)
+    (course / "course" / "readings").mkdir(parents=True)
+    (course / "nbgrader_config.py").write_text("c = get_config()\n")
+    (course / "release" / "session1" / "session1.ipynb").write_text("{}")
+    (course / "course" / "readings" / "session1.md").write_text("# Reading 1")
+    (course / "course" / "learner-guide.md").write_text("# Guide")
+    result = run("lab", "--dry-run", cwd=course)
+    workspace = course / "workspace"
+    assert (workspace / "readings" / "session1.md").read_text() == "# Reading 1"
+    assert (workspace / "learner-guide.md").is_file() and "EGDI" in (workspace / "SOURCES.md").read_text()
+    assert "--KernelManager.transport=ipc" in result.stdout and "--LabApp.news_url=None" in result.stdout
+    (workspace / "learner-guide.md").write_text("my notes")
+    run("lab", "--dry-run", cwd=course)
+    assert (workspace / "learner-guide.md").read_text() == "my notes"
+
+
 @pytest.mark.slow
 def test_solutions_are_written_for_self_paced_learners_without_overwriting(tmp_path):
     import nbgrader_support as support

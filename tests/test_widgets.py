@@ -446,3 +446,26 @@ def test_pasted_control_characters_do_not_block_saving_an_excel_sheet(tmp_path):
     form.set("215", "yes")
     assert read_sheet(tmp_path / "v.xlsx")["281"].note == "copied from a PDF"
     assert "Saved" in form.status
+
+
+# ----------------------------------------------------------------------------- a session's form
+def test_the_form_opens_on_the_sessions_graded_indicators_first(tmp_path):
+    focus = ("221", "228", "255")
+    form = assessment_form(tmp_path / "v.csv", city="Velmora", date="2026-11-30", focus=focus)
+    pages = form._widgets["pages"]
+    first = pages.children[0].children
+    assert pages.selected_index == 0 and pages.titles[0].startswith("This session's 3 graded indicators")
+    assert [box for box in first] == [form.controls[i].box for i in focus]
+    shown = [box for page in pages.children[1:] for box in page.children]
+    assert not any(form.controls[i].box in shown for i in focus)      # each indicator once
+    form.controls["228"].answer.value = "Yes"
+    assert "answered 1 / 3" in form._widgets["pages"].titles[0]
+    assert form.sheet.metadata["date"] == "2026-11-30"                 # the stated date, not today's
+
+
+def test_a_placeholder_name_is_not_recorded_and_gives_way_to_the_real_one(tmp_path):
+    path = tmp_path / "v.csv"
+    first = assessment_form(path, city="Velmora", assessor="Your name")
+    assert first.sheet.assessor == "" and "Write your own assessor" in first.notice
+    again = assessment_form(path, city="Velmora", assessor="Ana Silva")
+    assert again.sheet.assessor == "Ana Silva" and "not 'Ana Silva'" not in again.notice

@@ -10,9 +10,11 @@ import math
 import numbers
 from typing import Any
 
-from ..checks import hidden_check
+import ast
 
-__all__ = ["as_number", "as_mapping", "is_close"]
+from ..checks import hidden_check, in_visible_mode
+
+__all__ = ["as_number", "as_mapping", "is_close", "require_computed"]
 
 
 def as_number(value: Any, name: str) -> float:
@@ -67,3 +69,49 @@ def is_close(value: float, expected: float, tolerance: float) -> bool:
         (True, False)
     """
     return abs(value - expected) <= tolerance
+
+
+def _assignment(cell: str, name: str) -> ast.expr | None:
+    try:
+        tree = ast.parse(cell)
+    except SyntaxError:
+        return None
+    for statement in reversed(tree.body):
+        if isinstance(statement, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in statement.targets):
+            return statement.value
+    return None
+
+
+def _only_literals(node: ast.expr) -> bool:
+    """True for a value typed in: numbers, text, and lists, dictionaries or arithmetic of them."""
+    allowed = (ast.Constant, ast.List, ast.Tuple, ast.Set, ast.Dict, ast.BinOp, ast.UnaryOp,
+               ast.operator, ast.unaryop, ast.expr_context, ast.keyword)
+    return all(isinstance(n, allowed) for n in ast.walk(node))
+
+
+def require_computed(name: str, source: str = "the data") -> None:
+    """Hidden tests only: the answer ``name`` must be computed, not typed in as a value.
+
+    Looks up the participant's last cell that assigns ``name`` (the kernel's input history) and
+    fails when it assigns a plain value, such as ``world_mean = 0.6102``. Outside a kernel, in a
+    visible check, or when no such cell is found, it does nothing.
+
+    Example:
+        >>> require_computed("world_mean")   # no kernel here: nothing to look at
+    """
+    if in_visible_mode():
+        return
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with Jupyter
+        return
+    shell = get_ipython()
+    history = shell.user_ns.get("In", []) if shell is not None else []
+    for cell in reversed(history):
+        value = _assignment(cell, name)
+        if value is not None:
+            hidden_check(not _only_literals(value),
+                         f"{name} is typed in as a value. The question asks you to compute it from "
+                         f"{source}, as the comment in the answer cell shows, so that it follows the data.")
+            return

@@ -17,10 +17,10 @@ from typing import Any
 
 import difflib
 
-from ..checks import hidden_check, passed
+from ..checks import answer_right, hidden_check
 from ..data import load_egdi_2022, load_losi_2022_participation, losi_2022_check_value
 from ..scoring import LEVEL_NAMES as LEVELS
-from .answers import as_mapping, as_number, is_close
+from .answers import as_mapping, as_number, is_close, require_computed
 
 __all__ = [
     "check_world_mean",
@@ -57,11 +57,12 @@ def check_world_mean(world_mean: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: world_mean is not the average EGDI of all 193 countries. Take the mean of the egdi_2022 column of the whole table.
     """
+    require_computed("world_mean", "the table egdi")
     expected = float(_egdi()["egdi_2022"].mean())
     value = as_number(world_mean, "world_mean")
     hidden_check(_close(value, expected), "world_mean is not the average EGDI of all 193 countries. "
                  "Take the mean of the egdi_2022 column of the whole table.")
-    passed("world_mean passed the hidden checks.")
+    answer_right("world_mean")
 
 
 def check_regional_means(regional_means: Any) -> None:
@@ -74,6 +75,7 @@ def check_regional_means(regional_means: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: regional_means has 1 value(s); it should have one per region (5). Group by the region column.
     """
+    require_computed("regional_means", "the table egdi")
     egdi = _egdi()
     expected = egdi.groupby("region")["egdi_2022"].mean()
     got = as_mapping(regional_means, "regional_means")
@@ -86,7 +88,7 @@ def check_regional_means(regional_means: Any) -> None:
         hidden_check(_close(as_number(got[region], f"the value for {region}"), float(mean)),
                      f"the value for {region} is not the average EGDI 2022 of its countries. "
                      "Average the egdi_2022 column (not another column).")
-    passed("regional_means passed the hidden checks.")
+    answer_right("regional_means")
 
 
 def check_egdi_level_counts(egdi_level_counts: Any) -> None:
@@ -98,6 +100,7 @@ def check_egdi_level_counts(egdi_level_counts: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: egdi_level_counts adds up to 1, not to the 193 countries. Count the egdi_level column of the whole table.
     """
+    require_computed("egdi_level_counts", "the table egdi")
     expected = _egdi()["egdi_level"].astype(str).value_counts()
     got = as_mapping(egdi_level_counts, "egdi_level_counts")
     unknown = set(got) - set(LEVELS)
@@ -109,7 +112,7 @@ def check_egdi_level_counts(egdi_level_counts: Any) -> None:
     for level in LEVELS:
         hidden_check(as_number(got.get(level, 0), f"the count for {level}") == int(expected.get(level, 0)),
                      f"the count for '{level}' is not right. Count the egdi_level column.")
-    passed("egdi_level_counts passed the hidden checks.")
+    answer_right("egdi_level_counts")
 
 
 def check_ldc_mean(ldc_mean: Any) -> None:
@@ -121,13 +124,14 @@ def check_ldc_mean(ldc_mean: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: ldc_mean is not the average EGDI of the least developed countries. Keep only the rows where ldc_2022 is True, then take the mean of egdi_2022.
     """
+    require_computed("ldc_mean", "the table egdi")
     egdi = _egdi()
     expected = float(egdi.loc[egdi["ldc_2022"], "egdi_2022"].mean())
     value = as_number(ldc_mean, "ldc_mean")
     hidden_check(_close(value, expected),
                  "ldc_mean is not the average EGDI of the least developed countries. Keep only "
                  "the rows where ldc_2022 is True, then take the mean of egdi_2022.")
-    passed("ldc_mean passed the hidden checks.")
+    answer_right("ldc_mean")
 
 
 def check_my_country(my_country: Any, my_rank: Any, my_level: Any) -> None:
@@ -154,7 +158,7 @@ def check_my_country(my_country: Any, my_rank: Any, my_level: Any) -> None:
                  "egdi_level column (take the value with .item()).")
     hidden_check(my_level.strip().lower() == str(row["egdi_level"]).lower(),
                  f"my_level is not the EGDI level of {my_country}. Read it from the egdi_level column.")
-    passed(f"my_country, my_rank and my_level passed the hidden checks ({my_country}).")
+    answer_right("my_country, my_rank and my_level", f"({my_country})")
 
 
 def _check_value(name: str):
@@ -170,12 +174,13 @@ def check_not_assessed(not_assessed: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: not_assessed is not the number of targeted cities that were not assessed. Subtract the assessed cities from the targeted cities.
     """
+    require_computed("not_assessed", "the two published figures")
     expected = (_check_value("losi2022_cities_targeted")
                 - _check_value("losi2022_cities_with_accessible_portal_assessed"))
     hidden_check(as_number(not_assessed, "not_assessed") == expected,
                  "not_assessed is not the number of targeted cities that were not assessed. "
                  "Subtract the assessed cities from the targeted cities.")
-    passed("not_assessed passed the hidden checks.")
+    answer_right("not_assessed")
 
 
 def _published_level_pcts() -> dict[str, int]:
@@ -208,7 +213,7 @@ def check_level_counts_2022(level_counts_2022: Any) -> None:
                      f"{assessed} cities.")
     hidden_check(sum(counts.values()) == assessed,
                  f"the counts add up to {sum(counts.values()):g}, not to the {assessed} assessed cities.")
-    passed("level_counts_2022 passed the hidden checks.")
+    answer_right("level_counts_2022")
 
 
 def check_low_or_middle_pct(low_or_middle_pct: Any) -> None:
@@ -220,6 +225,7 @@ def check_low_or_middle_pct(low_or_middle_pct: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: low_or_middle_pct should be a percentage (a number between 1 and 100), not a share between 0 and 1.
     """
+    require_computed("low_or_middle_pct", "level_pcts")
     pcts = _published_level_pcts()
     expected = pcts["Middle"] + pcts["Low"]
     value = as_number(low_or_middle_pct, "low_or_middle_pct")
@@ -227,7 +233,7 @@ def check_low_or_middle_pct(low_or_middle_pct: Any) -> None:
                  "1 and 100), not a share between 0 and 1.")
     hidden_check(_close(value, expected), "low_or_middle_pct is not the sum of the published "
                  "middle and low shares.")
-    passed("low_or_middle_pct passed the hidden checks.")
+    answer_right("low_or_middle_pct")
 
 
 def check_features_below_half(features_below_half: Any) -> None:
@@ -239,11 +245,12 @@ def check_features_below_half(features_below_half: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: features_below_half is not the number of features with a share below 50 per cent. Compare the pct_cities_2022 column with 50 and add up the matches.
     """
+    require_computed("features_below_half", "the table participation")
     expected = int((load_losi_2022_participation()["pct_cities_2022"] < 50).sum())
     hidden_check(as_number(features_below_half, "features_below_half") == expected,
                  "features_below_half is not the number of features with a share below 50 per "
                  "cent. Compare the pct_cities_2022 column with 50 and add up the matches.")
-    passed("features_below_half passed the hidden checks.")
+    answer_right("features_below_half")
 
 
 def check_very_high_minimum(very_high_minimum: Any) -> None:
@@ -263,7 +270,7 @@ def check_very_high_minimum(very_high_minimum: Any) -> None:
     hidden_check(value == expected, "very_high_minimum is not the smallest whole number of "
                  f"indicators that gives a LOSI above {rule} (out of {total}). Remember: 'above', "
                  "not 'equal to'.")
-    passed("very_high_minimum passed the hidden checks.")
+    answer_right("very_high_minimum")
 
 
 def check_toy_losi(toy_losi: Any) -> None:
@@ -281,5 +288,5 @@ def check_toy_losi(toy_losi: Any) -> None:
                  "indicators met by the total number of indicators.")
     hidden_check(_close(value, 61 / total), "toy_losi is not the share of the 2022 indicators "
                  "that the toy city meets.")
-    passed("toy_losi passed the hidden checks.")
+    answer_right("toy_losi")
 

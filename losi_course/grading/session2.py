@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..checks import hidden_check, passed
+from ..checks import answer_right, hidden_check
 from ..data import load_pilots, losi_2022_check_value
 from ..fictional import load_fictional_country
 from ..framework import load_instrument
 from ..scoring import LEVEL_NAMES as LEVELS
 from ..scoring import rank_cities, score_table
-from .answers import as_mapping, as_number
+from .answers import as_mapping, as_number, require_computed
 
 __all__ = [
     "check_jordan_portals",
@@ -65,6 +65,7 @@ def check_jordan_portals(jordan_portals: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: jordan_portals is not the number of portals assessed in Jordan. Read the cities_assessed column of Jordan's row (13 is the number of researchers, not portals, if that is what you used).
     """
+    require_computed("jordan_portals", "the pilots table")
     expected = int(load_pilots().set_index("country").loc["Jordan", "cities_assessed"])
     researchers = losi_2022_check_value("jordan_pilot_volunteer_researchers")
     value = as_number(jordan_portals, "jordan_portals")
@@ -72,7 +73,7 @@ def check_jordan_portals(jordan_portals: Any) -> None:
             if value == researchers else "")
     hidden_check(value == expected, "jordan_portals is not the number of portals assessed in "
                  f"Jordan. Read the cities_assessed column of Jordan's row{hint}.")
-    passed("jordan_portals passed the hidden checks.")
+    answer_right("jordan_portals")
 
 
 def check_portals_per_researcher(portals_per_researcher: Any) -> None:
@@ -86,6 +87,7 @@ def check_portals_per_researcher(portals_per_researcher: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: portals_per_researcher is not the number of portals divided by the number of researchers in the Jordan pilot.
     """
+    require_computed("portals_per_researcher", "jordan_portals and jordan_researchers")
     portals = int(load_pilots().set_index("country").loc["Jordan", "cities_assessed"])
     researchers = losi_2022_check_value("jordan_pilot_volunteer_researchers")
     value = as_number(portals_per_researcher, "portals_per_researcher")
@@ -95,7 +97,7 @@ def check_portals_per_researcher(portals_per_researcher: Any) -> None:
     hidden_check(abs(value - portals / researchers) <= 0.005,
                  "portals_per_researcher is not the number of portals divided by the number of "
                  "researchers in the Jordan pilot.")
-    passed("portals_per_researcher passed the hidden checks.")
+    answer_right("portals_per_researcher")
 
 
 def check_n_with_portal(n_with_portal: Any) -> None:
@@ -107,6 +109,7 @@ def check_n_with_portal(n_with_portal: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: n_with_portal counts every municipality. Count only those where has_portal is True.
     """
+    require_computed("n_with_portal", "the municipalities table")
     table = _country().municipalities
     expected = int(table["has_portal"].sum())
     value = as_number(n_with_portal, "n_with_portal")
@@ -114,7 +117,7 @@ def check_n_with_portal(n_with_portal: Any) -> None:
                  "n_with_portal counts every municipality. Count only those where has_portal is True.")
     hidden_check(value == expected, "n_with_portal is not the number of municipalities with a "
                  "portal. Add up the has_portal column (True counts as 1).")
-    passed("n_with_portal passed the hidden checks.")
+    answer_right("n_with_portal")
 
 
 def check_scores(scores: Any) -> None:
@@ -128,6 +131,7 @@ def check_scores(scores: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: the LOSI values in scores do not match the reconciled answers. Score estoria.consensus (not one assessor's table).
     """
+    require_computed("scores", "estoria.consensus")
     import pandas as pd
 
     expected = _expected_scores()
@@ -145,7 +149,7 @@ def check_scores(scores: Any) -> None:
                        == expected["level"].astype(str)).all()),
                  "the levels in scores do not match the LOSI values. Use score_table() without "
                  "changing the level cut-offs.")
-    passed("scores passed the hidden checks.")
+    answer_right("scores")
 
 
 def check_ranks(ranks: Any) -> None:
@@ -158,6 +162,7 @@ def check_ranks(ranks: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: ranks gives the highest LOSI the last place. Rank from best (1) down; rank_cities() does that.
     """
+    require_computed("ranks", "scores")
     expected = rank_cities(_expected_scores())
     got = as_mapping(ranks, "ranks")
     hidden_check(set(got) == set(expected.index),
@@ -170,7 +175,7 @@ def check_ranks(ranks: Any) -> None:
     wrong = [k for k, r in expected.items() if values[k] != r]
     hidden_check(not wrong, f"{len(wrong)} municipality rank(s) are not right. Use rank_cities(scores), "
                  "which gives equal scores the same (better) rank.")
-    passed("ranks passed the hidden checks.")
+    answer_right("ranks")
 
 
 def check_level_counts(level_counts: Any) -> None:
@@ -182,6 +187,7 @@ def check_level_counts(level_counts: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: level_counts adds up to 4, not to the number of assessed municipalities. Count the level column of scores.
     """
+    require_computed("level_counts", "scores")
     expected = _expected_scores()["level"].astype(str).value_counts()
     got = as_mapping(level_counts, "level_counts")
     hidden_check(set(got) <= set(LEVELS), "level_counts has labels that are not LOSI levels "
@@ -193,7 +199,7 @@ def check_level_counts(level_counts: Any) -> None:
     for level in LEVELS:
         hidden_check(counts[level] == int(expected.get(level, 0)),
                      f"the count for '{level}' is not right. Count the level column of scores.")
-    passed("level_counts passed the hidden checks.")
+    answer_right("level_counts")
 
 
 def check_national_criteria(national_criteria: Any) -> None:
@@ -205,6 +211,7 @@ def check_national_criteria(national_criteria: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: national_criteria should have one value for each of the 6 criteria. Take the mean of scores[criteria].
     """
+    require_computed("national_criteria", "scores")
     criteria = _criteria()
     expected = _expected_scores()[criteria].mean()
     got = as_mapping(national_criteria, "national_criteria")
@@ -215,7 +222,7 @@ def check_national_criteria(national_criteria: Any) -> None:
         hidden_check(abs(value - float(expected[name])) <= _TOLERANCE,
                      f"the value for {name} is not the average of that criterion's sub-scores "
                      "over the assessed municipalities.")
-    passed("national_criteria passed the hidden checks.")
+    answer_right("national_criteria")
 
 
 def check_weakest_criterion(weakest_criterion: Any) -> None:
@@ -227,6 +234,7 @@ def check_weakest_criterion(weakest_criterion: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: weakest_criterion should be the name of a criterion (text), not a number. idxmin() gives the name.
     """
+    require_computed("weakest_criterion", "national_criteria")
     hidden_check(isinstance(weakest_criterion, str), "weakest_criterion should be the name of a "
                  "criterion (text), not a number. idxmin() gives the name.")
     criteria = _criteria()
@@ -237,7 +245,7 @@ def check_weakest_criterion(weakest_criterion: Any) -> None:
     expected = _expected_scores()[criteria].mean().idxmin()
     hidden_check(names[given] == expected,
                  "weakest_criterion is not the criterion with the lowest national average.")
-    passed("weakest_criterion passed the hidden checks.")
+    answer_right("weakest_criterion")
 
 
 def check_agreement_share(agreement_share: Any) -> None:
@@ -249,6 +257,7 @@ def check_agreement_share(agreement_share: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: agreement_share should be a share between 0 and 1, not a percentage.
     """
+    require_computed("agreement_share", "the table same")
     country = _country()
     same = country.assessments_a == country.assessments_b
     expected = float(same.to_numpy().mean())
@@ -258,7 +267,7 @@ def check_agreement_share(agreement_share: Any) -> None:
                  "agreement_share is not the share of identical answers over every municipality "
                  "and every indicator. Compare the two assessors' tables with == and take the "
                  "mean of the whole result.")
-    passed("agreement_share passed the hidden checks.")
+    answer_right("agreement_share")
 
 
 def check_regional_losi(regional_losi: Any) -> None:
@@ -270,6 +279,7 @@ def check_regional_losi(regional_losi: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: regional_losi should have one value per region (5). Group by the region column.
     """
+    require_computed("regional_losi", "scores_with_region")
     country = _country()
     regions = country.municipalities.set_index("municipality")["region"]
     scores = _expected_scores()
@@ -282,4 +292,4 @@ def check_regional_losi(regional_losi: Any) -> None:
         hidden_check(abs(as_number(got[region], f"the value for {region}") - float(mean)) <= _TOLERANCE,
                      f"the value for {region} is not the average LOSI of its assessed "
                      "municipalities. Average the losi column.")
-    passed("regional_losi passed the hidden checks.")
+    answer_right("regional_losi")

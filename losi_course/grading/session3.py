@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..checks import CheckFailed, hidden_check, passed
+from ..checks import CheckFailed, answer_right, hidden_check, passed
 from ..scoring import LosiScore, gap_analysis, score_assessment, score_table
 from ..velmora.facts import CONTENT_SAMPLE, INSTITUTIONAL_SAMPLE, SERVICES_SAMPLE
 from ..velmora.peers import peers
 from ..velmora.prepared import team_assessment, with_findings
-from .answers import as_number
+from .answers import as_number, require_computed
 from .findings import FULL_POINTS_SHARE, grade_findings, parse_findings
 
 __all__ = [
@@ -161,7 +161,7 @@ def check_velmora_score(velmora_score: Any, content_findings: Any, service_findi
                  and velmora_score.criteria_met == expected.criteria_met,
                  "velmora_score is not the score of the sheet velmora (the team's sheet with your "
                  "findings). Score velmora itself.")
-    passed("velmora_score passed the hidden checks.")
+    answer_right("velmora_score")
 
 
 def check_services_score(services_score: Any, content_findings: Any, service_findings: Any) -> None:
@@ -175,6 +175,7 @@ def check_services_score(services_score: Any, content_findings: Any, service_fin
         ...
         losi_course.checks.CheckFailed: Not quite: services_score should be a share between 0 and 1.
     """
+    require_computed("services_score", "velmora_score")
     expected = _expected_score(content_findings, service_findings)
     value = as_number(services_score, "services_score")
     hidden_check(0 <= value <= 1, "services_score should be a share between 0 and 1.")
@@ -184,7 +185,7 @@ def check_services_score(services_score: Any, content_findings: Any, service_fin
     hidden_check(abs(value - expected.criteria["Services Provision"]) <= _TOLERANCE,
                  "services_score is not Velmora's Services Provision score. Read it from "
                  'velmora_score.criteria["Services Provision"].')
-    passed("services_score passed the hidden checks.")
+    answer_right("services_score")
 
 
 def _peer_scores():
@@ -200,6 +201,7 @@ def check_peer_services_mean(peer_services_mean: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: peer_services_mean is not the average Services Provision score of the peers. Average the "Services Provision" column of peer_scores.
     """
+    require_computed("peer_services_mean", "peer_scores")
     scores = _peer_scores()
     value = as_number(peer_services_mean, "peer_services_mean")
     if abs(value - float(scores["losi"].mean())) <= _TOLERANCE:
@@ -208,7 +210,7 @@ def check_peer_services_mean(peer_services_mean: Any) -> None:
     hidden_check(abs(value - float(scores["Services Provision"].mean())) <= _TOLERANCE,
                  "peer_services_mean is not the average Services Provision score of the peers. "
                  'Average the "Services Provision" column of peer_scores.')
-    passed("peer_services_mean passed the hidden checks.")
+    answer_right("peer_services_mean")
 
 
 def _expected_gaps(content_findings: Any, service_findings: Any, with_peers: bool = True):
@@ -262,7 +264,7 @@ def check_gaps(gaps: Any, content_findings: Any, service_findings: Any) -> None:
     hidden_check(shares == expected["peer_share"].astype(float).fillna(-1).round(4).tolist(),
                  "the peer_share column of gaps does not match the peers' shares. Give the peers "
                  "table as peers=peers.")
-    passed("gaps passed the hidden checks.")
+    answer_right("gaps")
 
 
 def check_quick_wins(quick_wins: Any, content_findings: Any, service_findings: Any) -> None:
@@ -278,6 +280,7 @@ def check_quick_wins(quick_wins: Any, content_findings: Any, service_findings: A
         ...
         losi_course.checks.CheckFailed: Not quite: quick_wins should hold 5 indicator ids; it has 2. Take the first 5 rows.
     """
+    require_computed("quick_wins", "gaps")
     got = _ids_of(quick_wins, "quick_wins")
     hidden_check(len(got) == N_QUICK_WINS, f"quick_wins should hold {N_QUICK_WINS} indicator ids; it "
                                            f"has {len(got)}. Take the first {N_QUICK_WINS} rows.")
@@ -295,4 +298,4 @@ def check_quick_wins(quick_wins: Any, content_findings: Any, service_findings: A
     hidden_check(must <= set(got) and set(got) <= may,
                  "quick_wins are not the content and services gaps most common among the peers. "
                  "Keep the order of gaps and take the first rows.")
-    passed("quick_wins passed the hidden checks.")
+    answer_right("quick_wins")

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..checks import CheckFailed, hidden_check, passed
+from ..checks import CheckFailed, answer_right, hidden_check, passed
 from ..errors import LosiInputError
 from ..framework import load_instrument
 from ..reconcile import reconcile
 from ..scoring import score_assessment
 from ..velmora.facts import INSTITUTIONAL_SAMPLE
 from ..velmora.prepared import assessor_assessments
-from .answers import as_number, is_close
+from .answers import as_number, is_close, require_computed
 from .findings import parse_findings
 from .session3 import check_findings
 
@@ -90,11 +90,12 @@ def check_n_disagreements(n_disagreements: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: n_disagreements is not the number of indicators the two assessors answered differently. Count the list result.disagreements.
     """
+    require_computed("n_disagreements", "result")
     expected = len(velmora_reconciliation().disagreements)
     value = as_number(n_disagreements, "n_disagreements")
     hidden_check(value == expected, "n_disagreements is not the number of indicators the two "
                                     "assessors answered differently. Count the list result.disagreements.")
-    passed("n_disagreements passed the hidden checks.")
+    answer_right("n_disagreements")
 
 
 def check_observed_agreement(observed_agreement: Any) -> None:
@@ -106,12 +107,13 @@ def check_observed_agreement(observed_agreement: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: observed_agreement should be a share between 0 and 1, not a percentage.
     """
+    require_computed("observed_agreement", "the crosstab")
     observed, _, _ = _shares()
     value = as_number(observed_agreement, "observed_agreement")
     hidden_check(0 <= value <= 1, "observed_agreement should be a share between 0 and 1, not a percentage.")
     hidden_check(_close(value, observed), "observed_agreement is not the share of indicators where "
                  "both said yes or both said no. Add the two 'same answer' cells and divide by the total.")
-    passed("observed_agreement passed the hidden checks.")
+    answer_right("observed_agreement")
 
 
 def check_chance_agreement(chance_agreement: Any) -> None:
@@ -123,6 +125,7 @@ def check_chance_agreement(chance_agreement: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: chance_agreement is not the agreement expected by chance. It is (A's share of yes x B's share of yes) + (A's share of no x B's share of no).
     """
+    require_computed("chance_agreement", "the shares")
     observed, chance, _ = _shares()
     value = as_number(chance_agreement, "chance_agreement")
     hidden_check(0 <= value <= 1, "chance_agreement should be a share between 0 and 1.")
@@ -131,7 +134,7 @@ def check_chance_agreement(chance_agreement: Any) -> None:
                  "often each assessor said yes.")
     hidden_check(_close(value, chance), "chance_agreement is not the agreement expected by chance. It "
                  "is (A's share of yes x B's share of yes) + (A's share of no x B's share of no).")
-    passed("chance_agreement passed the hidden checks.")
+    answer_right("chance_agreement")
 
 
 def check_kappa_by_hand(kappa_by_hand: Any) -> None:
@@ -143,12 +146,13 @@ def check_kappa_by_hand(kappa_by_hand: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: kappa_by_hand cannot be above 1.
     """
+    require_computed("kappa_by_hand", "the two agreements")
     _, _, kappa = _shares()
     value = as_number(kappa_by_hand, "kappa_by_hand")
     hidden_check(value <= 1, "kappa_by_hand cannot be above 1.")
     hidden_check(_close(value, kappa), "kappa_by_hand is not (observed - chance) / (1 - chance). Mind "
                  "the brackets: subtract first, then divide.")
-    passed("kappa_by_hand passed the hidden checks.")
+    answer_right("kappa_by_hand")
 
 
 def check_least_agreed(least_agreed: Any) -> None:
@@ -160,6 +164,7 @@ def check_least_agreed(least_agreed: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: least_agreed is not the criterion with the lowest agreement. Use idxmin() on the agreement column of result.by_criterion.
     """
+    require_computed("least_agreed", "result.by_criterion")
     table = velmora_reconciliation().by_criterion
     lowest = table["agreement"].astype(float)
     expected = set(lowest[lowest == lowest.min()].index)
@@ -171,7 +176,7 @@ def check_least_agreed(least_agreed: Any) -> None:
     hidden_check(name is not None, "least_agreed should be one of the six criterion names.")
     hidden_check(name in expected, "least_agreed is not the criterion with the lowest agreement. Use "
                                    "idxmin() on the agreement column of result.by_criterion.")
-    passed("least_agreed passed the hidden checks.")
+    answer_right("least_agreed")
 
 
 def check_resolutions(resolutions: Any) -> None:
@@ -196,6 +201,7 @@ def check_consensus_losi(consensus_losi: Any, resolutions: Any) -> None:
         ...
         losi_course.checks.CheckFailed: Not quite: consensus_losi is not the LOSI of the consensus sheet built with your resolutions. Score consensus with lc.score_assessment and take .losi.
     """
+    require_computed("consensus_losi", "consensus")
     result = velmora_reconciliation()
     try:
         resolved = parse_findings(resolutions, result.disagreements, "resolutions")
@@ -209,4 +215,4 @@ def check_consensus_losi(consensus_losi: Any, resolutions: Any) -> None:
     hidden_check(abs(value - expected) <= 0.00005,
                  "consensus_losi is not the LOSI of the consensus sheet built with your resolutions. "
                  "Score consensus with lc.score_assessment and take .losi.")
-    passed("consensus_losi passed the hidden checks.")
+    answer_right("consensus_losi")

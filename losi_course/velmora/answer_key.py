@@ -45,7 +45,7 @@ def load_answer_key() -> "pd.DataFrame":
 
     Example:
         >>> int((load_answer_key()["accept"] == "either").sum())
-        9
+        8
     """
     return _key().copy()
 
