@@ -94,14 +94,13 @@ class Scorecard:
                 f"<p>Open the page: {link} ({self.size / 1000:.0f} kB; it prints on A4).{pdf}</p></div>")
 
 
-def _output_path(output: str | os.PathLike, sheet_path: Path | None) -> Path:
+def _output_path(output: str | os.PathLike) -> Path:
+    # Only .html: a mistyped "-o velmora.csv" must never overwrite a sheet.
     path = Path(output)
     if path.suffix.lower() not in _PAGE_SUFFIXES:
         raise LosiInputError(f"The scorecard is a web page: give an output file ending in .html (got '{path.name}').")
     if path.is_dir():
         raise LosiInputError(f"{path} is a folder; give the scorecard a file name ending in .html.")
-    if sheet_path is not None and path.resolve() == sheet_path.resolve():
-        raise LosiInputError(f"The output {path} is the sheet itself; choose another file name.")
     return path
 
 
@@ -123,7 +122,7 @@ def write_scorecard(sheet: str | os.PathLike | Assessment, output: str | os.Path
         losi_course.errors.LosiInputError: The scorecard is a web page: give an output file ending in .html (got 'velmora.csv').
     """
     sheet_path = None if isinstance(sheet, Assessment) else Path(sheet)
-    path = _output_path(output, sheet_path)
+    path = _output_path(output)
     assessment = sheet if isinstance(sheet, Assessment) else read_sheet(sheet_path)
     group = read_peers(peers, city=assessment.city, exclude=sheet_path, partial=partial,
                        edition=assessment.edition)
