@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-import time
+import timeit
 from pathlib import Path
 
 
 def _best_of(function, repeats: int = 3) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+    """The fastest of ``repeats`` runs, in seconds (the least disturbed by other work)."""
+    return min(timeit.repeat(function, number=1, repeat=repeats))
 
 
 def bench_scorecard() -> list[tuple[str, str]]:

@@ -9,6 +9,8 @@ the page, the PDF) drive Debian's Chromium and are skipped without it.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -235,6 +237,14 @@ def test_a_semicolon_peer_table_with_yes_no_answers_is_read(tmp_path):
     group = read_peers(tmp_path / "peers.csv")
     assert group.names == ["East", "West"] and not group.fictional
     assert int(group.answers.loc["West"].sum()) == (len(ids) + 1) // 2
+
+
+def test_the_command_runs_from_a_shell(tmp_path):
+    sheet = write_sheet(team_assessment(), tmp_path / "velmora.json")
+    result = subprocess.run([sys.executable, "-m", "losi_course", "report", str(sheet), "-o", "card.html"],
+                            capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "Wrote the scorecard of Velmora" in result.stdout and (tmp_path / "card.html").stat().st_size > 0
 
 
 # -- mistakes: exit 2, one paragraph -----------------------------------------------------------

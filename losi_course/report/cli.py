@@ -8,9 +8,8 @@ Example:
     >>> import argparse
     >>> parser = argparse.ArgumentParser(prog="losi-course")
     >>> add_report_parser(parser.add_subparsers(dest="command"))
-    >>> args = parser.parse_args(["report", "velmora.csv", "--peers", "estoria.csv", "-o", "card.html", "--pdf"])
-    >>> args.peers, args.output, args.pdf, args.quick_wins
-    ('estoria.csv', 'card.html', True, 10)
+    >>> parser.parse_args(["report", "velmora.csv", "-o", "card.html"]).run is run_report
+    True
 """
 
 from __future__ import annotations
@@ -31,6 +30,19 @@ def run_report(args) -> int:
 
     Raises :class:`~losi_course.report.pdf.PdfUnavailableError` (exit code 2 through the main
     command) when ``--pdf`` was asked for and no PDF could be made.
+
+    Example:
+        >>> import argparse, tempfile
+        >>> from pathlib import Path
+        >>> from losi_course.sheets import write_sheet
+        >>> from losi_course.velmora.prepared import team_assessment
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> sheet = write_sheet(team_assessment(), folder / "velmora.csv")
+        >>> args = argparse.Namespace(sheet=sheet, output=folder / "card.html", peers=None, pdf=False,
+        ...                           partial=False, quick_wins=5)
+        >>> run_report(args)  # doctest: +ELLIPSIS
+        Wrote the scorecard of Velmora (fictional data) to ...card.html (... kB): LOSI 0.6421, level High ...
+        0
     """
     card = write_scorecard(args.sheet, args.output, args.peers, pdf=args.pdf, partial=args.partial,
                            quick_wins=args.quick_wins)
@@ -55,6 +67,14 @@ def add_report_parser(sub, parser_class: type = argparse.ArgumentParser) -> None
 
     ``parser_class`` is taken as :func:`~losi_course.instructor.cli.add_instructor_parser` takes
     it; ``report`` has no sub-commands of its own to make with it.
+
+    Example:
+        >>> import argparse
+        >>> parser = argparse.ArgumentParser(prog="losi-course")
+        >>> add_report_parser(parser.add_subparsers(dest="command"))
+        >>> args = parser.parse_args(["report", "velmora.csv", "--peers", "estoria.csv", "-o", "card.html", "--pdf"])
+        >>> args.peers, args.output, args.pdf, args.quick_wins
+        ('estoria.csv', 'card.html', True, 10)
     """
     p = sub.add_parser("report", help="a city's scorecard: one self-contained HTML page (and a PDF)",
                        description="Write a city's LOSI scorecard as one self-contained, accessible HTML page. "

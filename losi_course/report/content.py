@@ -27,7 +27,7 @@ from ..fictional import COUNTRY_NAME, NOTICE
 from ..framework import CRITERION_CODES
 from ..scoring import (DEFAULT_LEVELS, LEVEL_ASSUMPTION, LEVEL_NAMES, LevelScheme, LosiScore,
                        gap_analysis, rank_cities, score_assessment, score_table)
-from .peers import PeerGroup, is_fictional_text
+from .peers import PeerGroup, is_fictional_text, read_peers
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -292,26 +292,32 @@ def scorecard_content(assessment: Assessment, peers: PeerGroup | "pd.DataFrame |
         >>> content.provisional, [w.id for w in content.quick_wins][:1], content.peers is None
         (True, ['237'], True)
     """
-    from .peers import read_peers
-
     if isinstance(quick_wins, bool) or not isinstance(quick_wins, int) or quick_wins < 0:
         raise LosiInputError(f"The number of quick wins must be a whole number, 0 or more; got {quick_wins!r}.")
     if not isinstance(assessment, Assessment):
         raise LosiInputError(f"A scorecard needs an assessment (a sheet); got {type(assessment).__name__}.")
     levels = levels or DEFAULT_LEVELS
+    city = assessment.city or "Unnamed city"
+    missing = assessment.unanswered
+    if missing and not partial:
+        raise LosiInputError(
+            f"{city} has {len(missing)} indicator(s) without a yes/no answer yet ({', '.join(missing[:8])}"
+            f"{' ...' if len(missing) > 8 else ''}). Answer them, or make a provisional scorecard that counts "
+            "them as not found (partial=True; on the command line: --partial)."
+        )
     score = score_assessment(assessment, levels=levels, unanswered="not found" if partial else "error")
     group = read_peers(peers, city=assessment.city, partial=partial, edition=assessment.edition)
     peer_scores, rank, rank_shared, shares = None, None, 0, {}
     if group is not None:
         peer_scores = score_table(group.answers, assessment.edition, levels=levels)
         losi = peer_scores["losi"].copy()
-        losi.loc[assessment.city or "This city"] = score.losi
+        losi.loc[city] = score.losi
         rank = int(rank_cities(losi).iloc[-1])
         rank_shared = int((peer_scores["losi"] == score.losi).sum())  # peers with the very same LOSI
         shares = {k: float(v) for k, v in group.answers.mean(axis=0).items()}
     fictional_notes = _fictional_notes(assessment, group)
     content = ScorecardContent(
-        city=assessment.city or "Unnamed city", country=assessment.country, assessor=assessment.assessor,
+        city=city, country=assessment.country, assessor=assessment.assessor,
         date=assessment.date, edition=assessment.edition, score=score,
         level_status=_level_status(score.level, levels), bands=_bands(score.level, levels),
         criteria=_criteria(assessment, score, peer_scores, shares),
