@@ -236,7 +236,7 @@ def _fictional_notes(assessment: Assessment, peers: PeerGroup | None) -> list[st
     return notes
 
 
-def _method(content: ScorecardContent, levels: LevelScheme, quick_wins: int) -> list[tuple[str, str]]:
+def _method(content: ScorecardContent, levels: LevelScheme) -> list[tuple[str, str]]:
     score, peers = content.score, content.peers
     items = [
         ("LOSI is the share of indicators met (the course's inference)",
@@ -258,21 +258,24 @@ def _method(content: ScorecardContent, levels: LevelScheme, quick_wins: int) -> 
         left = (f" Left out of the folder: {', '.join(peers.left_out)} (the city's own sheet)."
                 if peers.left_out else "")
         items.append(("Peers",
-                      f"The city is compared with {len(peers)} peers ({peers.source})"
+                      f"{content.city} is compared with {len(peers)} peers ({peers.source})"
                       f"{', fictional data' if peers.fictional else ''}. A criterion's peer average is the "
                       "mean of the peers' criterion scores; the rank counts the city among the peers, best "
                       f"first, and equal scores share the better rank.{left}"))
-    basis = ("the share of the peers that meet it" if peers is not None else
-             "the published share of the 146 cities assessed in 2022, where it is known (other indicators "
-             "follow in catalog order)")
+    basis = ("the largest share of the peers" if peers is not None else
+             "the largest share of the 146 cities assessed in 2022, where that share was published (the "
+             "participation items); the others follow in catalog order")
+    shown = len(content.quick_wins)
     items.append(("Quick wins (the course's way to prioritise)",
-                  f"The {quick_wins} missed indicators listed first are those with the highest {basis}: what "
-                  "comparable cities already manage is often the easiest to add. This ordering is the "
-                  "course's suggestion, not a UN DESA ranking. The steps are those of the course's LOSI 2024 "
-                  "indicator catalog, which paraphrases the UN DESA guidance."))
+                  f"The {shown} missed indicator(s) listed are those met by {basis}: what comparable cities "
+                  "already manage is often the easiest to add. This ordering is the course's suggestion, not a "
+                  "UN DESA ranking. The steps are those of the course's LOSI 2024 indicator catalog, which "
+                  "paraphrases the UN DESA guidance."))
+    local = any(part.href.startswith(("http://127.0.0.1", "http://localhost"))
+                for row in content.indicators for part in row.evidence)
     items.append(("Evidence",
-                  "Evidence links are those recorded in the assessment sheet; this report does not check them. "
-                  "Links to 127.0.0.1 open only while that portal is served on this computer."))
+                  "Evidence links are those recorded in the assessment sheet; this report does not check them."
+                  + (" Links to 127.0.0.1 open only while that portal is served on this computer." if local else "")))
     return items
 
 
@@ -323,5 +326,5 @@ def scorecard_content(assessment: Assessment, peers: PeerGroup | "pd.DataFrame |
         criteria=_criteria(assessment, score, peer_scores, shares),
         quick_wins=_quick_wins(assessment, group, quick_wins), peers=group, peer_scores=peer_scores,
         rank=rank, rank_shared=rank_shared, fictional=bool(fictional_notes), fictional_notes=fictional_notes)
-    content.method = _method(content, levels, quick_wins)
+    content.method = _method(content, levels)
     return content
