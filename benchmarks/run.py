@@ -12,8 +12,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_library  # noqa: E402
+import bench_report  # noqa: E402
 
 SUITES = [("Library", [bench_library.bench_import, bench_library.bench_scoring])]
+SUITES.append(("Scorecard report", [bench_report.bench_scorecard]))
 
 try:
     import bench_notebooks  # noqa: E402

@@ -33,6 +33,7 @@ from .instructor.lab import instructor_lab
 from .instructor.solutions import copy_solutions_for_learners
 from .lab import start_lab
 from .reconcile import reconcile
+from .report.cli import add_report_parser
 from .scoring import score_assessment
 from .sheets import read_sheet, write_sheet, write_template
 
@@ -235,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_reconcile)
 
     add_instructor_parser(sub, parser_class=_Parser)
+    add_report_parser(sub, parser_class=_Parser)
     return parser
 
 
