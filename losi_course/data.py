@@ -32,6 +32,7 @@ __all__ = [
     "load_losi_2022_participation",
     "load_losi_2024_indicators",
     "load_pilots",
+    "load_losi_2024_cities",
     "losi_2022_check_value",
     "egdi_level",
     "EGDI_LEVELS",
@@ -178,6 +179,22 @@ def load_pilots() -> "pd.DataFrame":
     return _read_csv("pilots.csv", dtype={"year": "Int64", "cities_assessed": "Int64"})
 
 
+def load_losi_2024_cities() -> "pd.DataFrame":
+    """The few LOSI 2024 city results found: 13 values (a secondary transcription) and 3 ranks.
+
+    ``losi_2024`` is empty where only a rank was reported in the press; ``value_basis`` says what
+    each row rests on. Treat the values as transcribed, not re-read from the Survey (SOURCES.md).
+
+    Example:
+        >>> cities = load_losi_2024_cities()
+        >>> len(cities), int(cities["losi_2024"].notna().sum())
+        (16, 13)
+        >>> float(cities.set_index("city").loc["Copenhagen", "losi_2024"])
+        0.9063
+    """
+    return _read_csv("losi2024_cities.csv", dtype={"rank_2024": "Int64"})
+
+
 @dataclass(frozen=True)
 class Dataset:
     """One shipped dataset: its file, a one-line description, its source and its loader.
@@ -218,8 +235,14 @@ DATASETS: dict[str, Dataset] = {
                 "LOSI 2024 guidance modules (What / Why / How per indicator), paraphrased in the course's own words",
                 load_losi_2024_indicators),
         Dataset("pilots", "pilots.csv",
-                "LOSI Network pilots (Brazil, Jordan, State of Palestine) and related national studies",
-                "UN DESA and UNU-EGOV pages and press articles cited on each row", load_pilots),
+                "LOSI Network pilots and national applications (Jordan, Palestine, Brazil, Greece, Uzbekistan, "
+                "India, Mozambique, Tunisia) and related studies",
+                "UN DESA and UNU-EGOV pages, webinar and forum reports, press articles: cited on each row",
+                load_pilots),
+        Dataset("losi_2024_cities", "losi2024_cities.csv",
+                "The LOSI 2024 city results found: 13 values and 3 press-reported ranks",
+                "UN E-Government Survey 2024 Technical Appendix Table 12, as transcribed in an open dataset; "
+                "press reports for the three ranks without values", load_losi_2024_cities),
     ]
 }
 

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FictionalCountry",
     "make_fictional_country",
+    "later_round",
     "load_fictional_country",
     "COUNTRY_NAME",
     "NOTICE",
@@ -127,6 +128,7 @@ class FictionalCountry:
     consensus: "pd.DataFrame"
     assessors: dict[str, tuple[str, str]]
     notice: str = NOTICE
+    round: int = 1  # noqa: A003 - which assessment round of the country (1, or 2 a later one)
 
     @property
     def assessed(self) -> list[str]:
@@ -158,7 +160,7 @@ class FictionalCountry:
         )
 
     def __repr__(self) -> str:
-        return (f"FictionalCountry(name={self.name!r}, seed={self.seed}, "
+        return (f"FictionalCountry(name={self.name!r}, seed={self.seed}, round={self.round}, "
                 f"municipalities={len(self.municipalities)}, assessed={len(self.consensus)}, "
                 "fictional=True)")
 
@@ -205,7 +207,7 @@ class FictionalCountry:
             assessments_a=_mark(self.assessments_a.copy()),
             assessments_b=_mark(self.assessments_b.copy()),
             consensus=_mark(self.consensus.copy()),
-            assessors=dict(self.assessors), notice=self.notice,
+            assessors=dict(self.assessors), notice=self.notice, round=self.round,
         )
 
 
@@ -310,20 +312,7 @@ def make_fictional_country(seed: int = DEFAULT_SEED,
     chance = _sigmoid(difficulty[None, :] + _MATURITY_SLOPE * maturity[has_portal][:, None])
     truth = (rng.random(chance.shape) < chance).astype(np.int64)
 
-    # Two independent assessors, each deviating from the truth now and then.
-    tier_error = np.array([_ERROR_BY_TIER[ind.automation] for ind in instrument])
-    pair_care = rng.uniform(0.7, 1.3, size=len(assessed))[:, None]  # some pairs are more careful
-    error = tier_error[None, :] * pair_care * np.where(truth == 1, _MISS_FACTOR, _FALSE_FIND_FACTOR)
-
-    def assessor_view():
-        flips = rng.random(truth.shape) < error
-        return np.where(flips, 1 - truth, truth)
-
-    answers_a, answers_b = assessor_view(), assessor_view()
-    pairs = {}
-    for name in assessed:
-        first, second = rng.choice(len(ASSESSOR_NAMES), size=2, replace=False)
-        pairs[name] = (ASSESSOR_NAMES[first], ASSESSOR_NAMES[second])
+    answers_a, answers_b, pairs = _two_assessors(rng, truth, assessed, instrument)
 
     def answer_table(values):
         frame = pd.DataFrame(values, index=pd.Index(assessed, name="municipality"),
@@ -343,20 +332,102 @@ def make_fictional_country(seed: int = DEFAULT_SEED,
     )
 
 
+def _two_assessors(rng, truth, assessed: list[str], instrument):
+    """Two independent assessors per municipality, each deviating from the truth now and then."""
+    import numpy as np
+
+    tier_error = np.array([_ERROR_BY_TIER[ind.automation] for ind in instrument])
+    pair_care = rng.uniform(0.7, 1.3, size=len(assessed))[:, None]  # some pairs are more careful
+    error = tier_error[None, :] * pair_care * np.where(truth == 1, _MISS_FACTOR, _FALSE_FIND_FACTOR)
+
+    def assessor_view():
+        flips = rng.random(truth.shape) < error
+        return np.where(flips, 1 - truth, truth)
+
+    answers_a, answers_b = assessor_view(), assessor_view()
+    pairs = {}
+    for name in assessed:
+        first, second = rng.choice(len(ASSESSOR_NAMES), size=2, replace=False)
+        pairs[name] = (ASSESSOR_NAMES[first], ASSESSOR_NAMES[second])
+    return answers_a, answers_b, pairs
+
+
+# A later round: municipalities add features (more where they joined the fictional national support
+# programme, and more for indicators a program can check, the easiest to fix), and a few lose one.
+_PROGRAMME_SHARE = 0.35
+_GAIN_BY_TIER = {"AUTO": 1.4, "HINT": 1.0, "HUMAN": 0.7}
+_LOSS_RATE = 0.01
+
+
+def later_round(country: FictionalCountry, seed: int | None = None) -> FictionalCountry:
+    """A second, later assessment round of the same fictional municipalities (seeded).
+
+    The municipalities, regions and populations stay; the ``municipalities`` table gains a column
+    ``programme`` (True for those that joined the fictional national support programme). The
+    reconciled answers change as explained above, and two assessors assess each portal again.
+
+    Example:
+        >>> first = make_fictional_country(seed=3, n_municipalities=25)
+        >>> second = later_round(first)
+        >>> second.round, list(second.consensus.index) == list(first.consensus.index)
+        (2, True)
+        >>> bool((second.consensus.sum(axis=1) >= first.consensus.sum(axis=1) - 3).all())
+        True
+    """
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(country.seed + 1000 if seed is None else seed)
+    instrument = load_instrument("2024")
+    before = country.consensus.to_numpy()
+    assessed = list(country.consensus.index)
+    effort = rng.beta(2.0, 5.0, size=len(assessed))
+    joined = rng.random(len(assessed)) < _PROGRAMME_SHARE
+    effort = np.clip(effort + np.where(joined, 0.25, 0.0), 0.0, 1.0)
+    ease = np.array([_GAIN_BY_TIER[ind.automation] for ind in instrument])
+    gain = (before == 0) & (rng.random(before.shape) < 0.45 * effort[:, None] * ease[None, :])
+    loss = (before == 1) & (rng.random(before.shape) < _LOSS_RATE)
+    truth = np.where(gain | loss, 1 - before, before)
+    answers_a, answers_b, pairs = _two_assessors(rng, truth, assessed, instrument)
+
+    def answer_table(values):
+        frame = pd.DataFrame(values, index=country.consensus.index, columns=country.consensus.columns)
+        return _mark(frame)
+
+    municipalities = country.municipalities.copy()
+    in_programme = dict(zip(assessed, joined))
+    municipalities["programme"] = [bool(in_programme.get(m, False)) for m in municipalities["municipality"]]
+    return FictionalCountry(
+        name=country.name, seed=country.seed, municipalities=_mark(municipalities),
+        assessments_a=answer_table(answers_a), assessments_b=answer_table(answers_b),
+        consensus=answer_table(truth), assessors=dict(sorted(pairs.items())), round=2,
+    )
+
+
 @lru_cache(maxsize=1)
 def _default_country() -> FictionalCountry:
     return make_fictional_country(DEFAULT_SEED, DEFAULT_SIZE)
 
 
-def load_fictional_country() -> FictionalCountry:
+@lru_cache(maxsize=1)
+def _default_second_round() -> FictionalCountry:
+    return later_round(_default_country())
+
+
+def load_fictional_country(round: int = 1) -> FictionalCountry:  # noqa: A002 - the course's word
     """The course's fictional country (seed 2023, 32 municipalities), as a fresh copy.
 
-    It is generated once and copied on every call, so changing a table in one notebook
-    cell never changes what the next call (or a checker) sees.
+    ``round=2`` gives the second, later assessment of the same municipalities (session 4). It is
+    generated once and copied on every call, so changing a table in one notebook cell never
+    changes what the next call (or a checker) sees.
 
     Example:
         >>> estoria = load_fictional_country()
         >>> estoria.name, len(estoria.municipalities), estoria.municipalities.attrs["fictional"]
         ('Estoria', 32, True)
+        >>> load_fictional_country(round=2).round
+        2
     """
-    return _default_country().copy()
+    if round not in (1, 2):
+        raise LosiInputError(f"Estoria (fictional) has two assessment rounds, 1 and 2; got {round!r}.")
+    return (_default_country() if round == 1 else _default_second_round()).copy()

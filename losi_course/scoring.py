@@ -7,6 +7,11 @@ published 0.9186 is exactly 79/86 to four decimals (no other count of 86 gives i
 Survey's annex text that would state the rule was not available, so it is a well-supported
 inference, not a quotation.
 
+LOSI 2024: the published city values are exact multiples of 1/96 to four decimals (for
+example Copenhagen's 0.9063 = 87/96), not of 1/95, while the 2024 catalog the course has lists
+95 indicators. The course scores on its 95 indicators and says so; why the published scores
+look like shares of 96 items is not known (:func:`counts_that_fit` lets participants check).
+
 Levels: "Very high" means LOSI above 0.75 (published). The cut-offs between high, middle
 and low (0.50 and 0.25) were *not* published: the course assumes them by analogy with the
 EGDI bands. They are configurable (:class:`LevelScheme`) and labelled as an assumption
@@ -22,6 +27,7 @@ Example:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Mapping
 
 from .assessment import Assessment, assessment_from_answers
@@ -45,6 +51,8 @@ __all__ = [
     "rank_cities",
     "gap_analysis",
     "answer_matrix",
+    "counts_that_fit",
+    "fits_share_of",
 ]
 
 LEVEL_NAMES = ("Very high", "High", "Middle", "Low")
@@ -411,3 +419,42 @@ def gap_analysis(assessment: "Assessment | pd.Series | Mapping[str, int]",
     frame = pd.DataFrame(rows, columns=["id", "criterion", "label", "peer_share", "basis", "steps", "_order"])
     frame = frame.sort_values(["peer_share", "_order"], ascending=[False, True], na_position="last")
     return frame.drop(columns="_order").reset_index(drop=True)
+
+
+def counts_that_fit(value: float, total: int, decimals: int = 4) -> list[int]:
+    """The whole numbers of indicators ``k`` whose share ``k / total`` rounds to ``value``.
+
+    A published score rounded to ``decimals`` places is "a share of ``total`` items" only if such
+    a ``k`` exists; one fitting ``k`` does not prove the rule, no fitting ``k`` rules it out.
+    Shares are rounded half up, as published tables do (87/96 = 0.90625 gives 0.9063).
+
+    Example:
+        >>> counts_that_fit(0.9186, 86), counts_that_fit(0.9063, 96), counts_that_fit(0.9063, 95)
+        ([79], [87], [])
+    """
+    if isinstance(total, bool) or not isinstance(total, int) or total <= 0:
+        raise LosiInputError(f"total must be a positive whole number of indicators; got {total!r}.")
+    try:
+        target = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    except (TypeError, ValueError, ArithmeticError):
+        raise LosiInputError(f"{value!r} is not a score (a number between 0 and 1).") from None
+    step = Decimal(1).scaleb(-decimals)
+    return [k for k in range(total + 1)
+            if (Decimal(k) / Decimal(total)).quantize(step, rounding=ROUND_HALF_UP) == target]
+
+
+def fits_share_of(values, total: int, decimals: int = 4) -> "pd.Series":
+    """For each score, the one whole count out of ``total`` it is a rounded share of (else missing).
+
+    Example:
+        >>> import pandas as pd
+        >>> fits_share_of(pd.Series([0.9063, 0.8854, 0.5]), 96).tolist()
+        [87, 85, 48]
+        >>> fits_share_of(pd.Series([0.9063, None]), 95).isna().tolist()
+        [True, True]
+    """
+    import pandas as pd
+
+    series = pd.Series(values)
+    found = [None if pd.isna(v) else (counts_that_fit(v, total, decimals) or [None])[0] for v in series]
+    return pd.Series(pd.array(found, dtype="Int64"), index=series.index, name=f"count_of_{total}")
