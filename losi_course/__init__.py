@@ -35,6 +35,7 @@ _EXPORTS = {
     "assessment_form": "widgets",
     "make_fictional_country": "fictional", "load_fictional_country": "fictional",
     "FictionalCountry": "fictional",
+    "audit_portal": "audit",
     # reconciliation: `from losi_course.reconcile import reconcile` (a module of the same name
     # would shadow a package-level function once imported)
 }
