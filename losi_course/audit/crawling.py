@@ -248,7 +248,7 @@ def _crawl(source, fetcher: Fetcher, policy: CrawlPolicy, facts_of, prioritise, 
         if not fetched.is_html:
             continue
         digest = hashlib.sha256(fetched.body).digest()
-        if digest in bodies:
+        if fetched.ok and digest in bodies:
             continue
         bodies.add(digest)
         facts = facts_of(fetched)

@@ -29,7 +29,7 @@ from .keywords import Vocabulary, fold
 from .pagefacts import PageFacts
 
 __all__ = ["MET", "NOT_MET", "REVIEW", "NOT_ASSESSED", "OUTCOMES", "Evidence", "Verdict", "IndicatorResult",
-           "Context", "MAX_EVIDENCE", "short"]
+           "Context", "MAX_EVIDENCE", "short", "unique"]
 
 MET, NOT_MET, REVIEW, NOT_ASSESSED = "met", "not_met", "review", "not_assessed"
 OUTCOMES = (MET, NOT_MET, REVIEW, NOT_ASSESSED)
@@ -41,6 +41,21 @@ def short(text: str, size: int = _SNIPPET) -> str:
     """Text in one line, cut to ``size`` characters with an ellipsis."""
     text = " ".join(str(text).split())
     return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def unique(evidence) -> list:
+    """Evidence with each snippet once (the same footer link is on every page: keep the first).
+
+    Example:
+        >>> unique([Evidence("a", "x"), Evidence("b", "x"), Evidence("b", "y")])
+        [Evidence(url='a', snippet='x'), Evidence(url='b', snippet='y')]
+    """
+    kept, seen = [], set()
+    for item in evidence:
+        if item.snippet not in seen:
+            seen.add(item.snippet)
+            kept.append(item)
+    return kept
 
 
 @dataclass(frozen=True)

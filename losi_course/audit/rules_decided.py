@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from .evidence import MET, NOT_ASSESSED, NOT_MET, REVIEW, Context, Evidence, Verdict, short
+from .evidence import MET, NOT_ASSESSED, NOT_MET, REVIEW, Context, Evidence, Verdict, short, unique
 from .keywords import fold
 
 __all__ = ["DECIDING_RULES", "find_phone_numbers", "find_emails"]
@@ -208,7 +208,7 @@ def rule_210(ctx: Context) -> Verdict:
     if not ctx.pages:
         return Verdict(NOT_ASSESSED, [Evidence(ctx.show(ctx.home.url), "no page could be read without a browser")],
                        method)
-    evidence = []
+    evidence, weaker = [], []
     for facts in ctx.pages:
         if facts.images_without_name:
             evidence.append(Evidence(ctx.show(facts.url), f"{facts.images_without_name} image(s) with no text "
@@ -216,6 +216,11 @@ def rule_210(ctx: Context) -> Verdict:
         if facts.nameless_fields:
             evidence.append(Evidence(ctx.show(facts.url), f"{facts.nameless_fields} form field(s) with no label "
                                                           "or accessible name"))
+        placeholder_only = facts.unlabelled_fields - facts.nameless_fields
+        if placeholder_only:
+            # A placeholder gives a field a name (axe accepts it) but vanishes on typing: a person judges it.
+            weaker.append(Evidence(ctx.show(facts.url), f"{placeholder_only} form field(s) with no label, only a "
+                                                        "placeholder text"))
     browser = ctx.browser
     if browser is not None and browser.axe_ran:
         for violation in browser.serious[:4]:
@@ -223,12 +228,12 @@ def rule_210(ctx: Context) -> Verdict:
                                                              f"({violation['impact']}, {violation['nodes']} element(s)): "
                                                              f"{short(violation.get('help') or '', 80)}"))
     if evidence:
-        return Verdict(NOT_MET, evidence[:6], method)
+        return Verdict(NOT_MET, (evidence + weaker)[:6], method)
     statement = ctx.candidates("accessibility", limit=3)
     checked = f"no such failure on {len(ctx.pages)} page(s)"
     if browser is not None and browser.axe_ran:
         checked += f"; {browser.axe_version} found no critical or serious violation on the home page"
-    return Verdict(REVIEW, [Evidence(ctx.show(ctx.home.url), checked)] + statement, method)
+    return Verdict(REVIEW, [Evidence(ctx.show(ctx.home.url), checked)] + weaker[:2] + statement, method)
 
 
 # ----------------------------------------------------------------------------- 212
@@ -260,7 +265,7 @@ def rule_212(ctx: Context) -> Verdict:
                                                            f"{ctx.show(link.url) or 'no address (a script control)'}"))
         if facts.translate_widget:
             hints.append(Evidence(ctx.show(facts.url), "a machine-translation widget (e.g. Google Translate)"))
-    hints = list(dict.fromkeys(hints))[:5]
+    hints = unique(hints)[:5]
     if not ctx.home_judgeable and not hints:
         return Verdict(NOT_ASSESSED, [Evidence(ctx.show(home.url), "the home page is a script shell")], method)
     if main is None:
@@ -344,7 +349,7 @@ def rule_273(ctx: Context) -> Verdict:
             network = social_host(url, networks)
             if network:
                 profiles.append(Evidence(where, f"schema.org sameAs {short(url, 70)}"))
-    profiles, shares, unlisted = (list(dict.fromkeys(x)) for x in (profiles, shares, unlisted))
+    profiles, shares, unlisted = (unique(x) for x in (profiles, shares, unlisted))
     if profiles:
         return Verdict(MET, profiles[:5], method)
     if shares or unlisted:

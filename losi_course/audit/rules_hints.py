@@ -22,7 +22,7 @@ import re
 from urllib.parse import urlsplit
 
 from ..framework import load_instrument
-from .evidence import MET, NOT_ASSESSED, NOT_MET, REVIEW, Context, Evidence, IndicatorResult, Verdict, short
+from .evidence import MET, NOT_ASSESSED, NOT_MET, REVIEW, Context, Evidence, IndicatorResult, Verdict, short, unique
 from .rules_decided import DECIDING_RULES, find_phone_numbers
 
 __all__ = ["TOPICS", "SPECIAL_RULES", "judge", "DATA_FORMATS"]
@@ -112,7 +112,7 @@ def _topic_rule(topics: tuple[str, ...], what: str, extra=()):
         for topic in topics:
             found += [e for e in ctx.candidates(topic) if e not in found]
         found = list(extra(ctx)) + found if extra else found
-        found = list(dict.fromkeys(found))[:5]
+        found = unique(found)[:5]
         if not ctx.pages:
             return Verdict(NOT_ASSESSED, [], _method(what, 0, False) + " No page could be read without a browser.")
         return Verdict(REVIEW if found else NOT_ASSESSED, found, _method(what, len(ctx.pages), bool(found)))
@@ -125,7 +125,7 @@ def _data_files(ctx: Context, keep=lambda url: True) -> list[Evidence]:
         for link in facts.links:
             if link.url and _DATA_FILE.search(urlsplit(link.url).path) and keep(link.url):
                 found.append(Evidence(ctx.show(facts.url), f'data file "{short(link.text, 50)}" -> {ctx.show(link.url)}'))
-    return list(dict.fromkeys(found))[:3]
+    return unique(found)[:3]
 
 
 def _password_fields(ctx: Context) -> list[Evidence]:
@@ -177,7 +177,7 @@ def rule_281(ctx: Context) -> Verdict:
         if len(evidence) >= 2:
             break
     evidence += ctx.text_hits("official", limit=2)
-    evidence = list(dict.fromkeys(evidence))[:5]
+    evidence = unique(evidence)[:5]
     return Verdict(REVIEW if evidence else NOT_ASSESSED, evidence, method)
 
 
@@ -229,7 +229,7 @@ def rule_288(ctx: Context) -> Verdict:
             if ctx.vocabulary.find("helpdesk", block, ctx.languages(facts)) and find_phone_numbers(block, True):
                 evidence.append(Evidence(ctx.show(facts.url), f'"{short(block, 120)}"'))
                 break
-    evidence = list(dict.fromkeys(evidence))[:3] + ctx.candidates("helpdesk", limit=2)
+    evidence = unique(evidence)[:3] + ctx.candidates("helpdesk", limit=2)
     return Verdict(REVIEW if evidence else NOT_ASSESSED, evidence[:5], method)
 
 

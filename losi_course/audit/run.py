@@ -138,7 +138,8 @@ def run_audit(target, *, max_pages: int = 100, delay: float = 1.0, timeout: floa
     report = _deeper_browser(site, source, facts_of, browser)
     context = Context(site, vocabulary, source.display, facts_of, markup, report)
     indicators = judge(context)
-    pages = [dataclasses.replace(facts, url=source.display(facts.url)) for _, facts in site.pages]
+    pages = [dataclasses.replace(facts, url=source.display(facts.url), feeds=[source.display(f) for f in facts.feeds])
+             for _, facts in site.pages]
     return AuditResult(str(target), source.kind, pages, indicators, site.problems,
                        _notes(site, policy, markup, report))
 
