@@ -44,7 +44,14 @@ _SERIOUS = ("critical", "serious")
 
 @dataclass
 class BrowserReport:
-    """What the browser found. ``problem`` says why a part could not run (None when all ran)."""
+    """What the browser found. ``problem`` says why a part could not run (None when all ran).
+
+    Example:
+        >>> report = BrowserReport(violations=[{"id": "image-alt", "impact": "critical"},
+        ...                                    {"id": "region", "impact": "moderate"}])
+        >>> [v["id"] for v in report.serious]
+        ['image-alt']
+    """
 
     axe_version: str = ""
     violations: list[dict] = field(default_factory=list)
@@ -148,6 +155,14 @@ def run_browser_checks(home_url: str, shells: list[str] = (), transport=None) ->
 
     ``transport`` serves a snapshot's pages to the browser (None for a live site). Never
     raises: what could not run is in the report's ``problem``.
+
+    Example (not run here: it starts Chromium, a few seconds)::
+
+        >>> from losi_course.portal import start_portal_server
+        >>> with start_portal_server() as server:  # doctest: +SKIP
+        ...     report = run_browser_checks(server.url)
+        >>> report.axe_ran, report.layout_width, [v["id"] for v in report.serious]  # doctest: +SKIP
+        (True, 393, ['image-alt'])
     """
     missing = browser_missing()
     if missing:

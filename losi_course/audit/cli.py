@@ -51,7 +51,14 @@ def _seconds(text: str) -> float:
 
 
 def add_audit_parser(sub, parser_class=argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Register ``audit`` on the sub-command set ``sub`` of the main parser; return its parser."""
+    """Register ``audit`` on the sub-command set ``sub`` of the main parser; return its parser.
+
+    Example:
+        >>> import argparse
+        >>> sub = argparse.ArgumentParser(prog="losi-course").add_subparsers()
+        >>> add_audit_parser(sub).parse_args(["capture", "https://city.example", "-o", "c.warc.gz"]).url
+        'https://city.example'
+    """
     p = sub.add_parser("audit", help="pre-check a portal (URL, saved folder, .html or WARC) for the LOSI indicators",
                        description=_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
                        usage="%(prog)s TARGET [options] | %(prog)s capture URL -o FILE.warc.gz [options]")
@@ -77,7 +84,19 @@ def add_audit_parser(sub, parser_class=argparse.ArgumentParser) -> argparse.Argu
 
 
 def run_audit_command(args) -> int:
-    """Run ``losi-course audit`` (or ``audit capture``) with parsed arguments."""
+    """Run ``losi-course audit`` (or ``audit capture``) with parsed arguments; return the exit code.
+
+    Example:
+        >>> import argparse
+        >>> from losi_course.portal import portal_path
+        >>> parser = argparse.ArgumentParser(prog="losi-course")
+        >>> _ = add_audit_parser(parser.add_subparsers())
+        >>> args = parser.parse_args(["audit", str(portal_path() / "contact.html"), "--no-browser", "--no-validator"])
+        >>> run_audit_command(args)  # doctest: +ELLIPSIS
+        Audit of .../contact.html (saved page): 1 page(s) read.
+        ...
+        0
+    """
     from .run import capture_site, run_audit
 
     progress = not args.json and sys.stderr.isatty()

@@ -46,6 +46,10 @@ class SearchTest:
 
     ``fetched`` is the results page when the search was run; otherwise ``skipped`` says why not
     (no form that can be sent, robots.txt, a saved copy that cannot answer a query...).
+
+    Example:
+        >>> SearchTest("Velmora", skipped="the home page has no search box.").fetched is None
+        True
     """
 
     term: str
@@ -56,7 +60,17 @@ class SearchTest:
 
 @dataclass
 class Site:
-    """Everything read from one portal, with the facts of each HTML page."""
+    """Everything read from one portal, with the facts of each HTML page.
+
+    Example:
+        >>> from losi_course.audit.snapshots import open_target
+        >>> from losi_course.audit.pagefacts import page_facts
+        >>> from losi_course.portal import portal_path
+        >>> source = open_target(portal_path() / "help.html")
+        >>> site = collect_site(source, CrawlPolicy(), lambda f: page_facts(f.text(), f.url, f.status))
+        >>> len(site.pages), site.home_facts.title, site.search.skipped[:26]
+        (1, 'Help and frequently asked questions | City of Velmora', 'a saved copy of a site can')
+    """
 
     kind: str
     start_url: str
@@ -178,6 +192,15 @@ def collect_site(source, policy: CrawlPolicy, facts_of, *, prioritise=None, sear
     ``facts_of(fetched)`` turns an HTML answer into :class:`PageFacts` (the caller chooses the
     word lists); ``prioritise(link)`` tells which links to follow first. Raises
     :class:`~losi_course.errors.LosiInputError` when the start page itself cannot be read.
+
+    Example:
+        >>> from losi_course.audit.snapshots import open_target
+        >>> from losi_course.audit.pagefacts import page_facts
+        >>> from losi_course.portal import portal_path
+        >>> site = collect_site(open_target(portal_path()), CrawlPolicy(max_pages=5),
+        ...                     lambda f: page_facts(f.text(), f.url, f.status))
+        >>> len(site.pages), site.not_read, site.sitemap.ok
+        (5, 52, True)
     """
     fetcher = Fetcher(source.transport, policy)
     try:

@@ -38,7 +38,12 @@ _SNIPPET = 160
 
 
 def short(text: str, size: int = _SNIPPET) -> str:
-    """Text in one line, cut to ``size`` characters with an ellipsis."""
+    """Text in one line, cut to ``size`` characters with an ellipsis.
+
+    Example:
+        >>> short("A  very   long sentence", 10)
+        'A very lo…'
+    """
     text = " ".join(str(text).split())
     return text if len(text) <= size else text[: size - 1] + "…"
 
@@ -60,7 +65,12 @@ def unique(evidence) -> list:
 
 @dataclass(frozen=True)
 class Evidence:
-    """Where something was seen (a page address or path) and a short snippet of it."""
+    """Where something was seen (a page address or path) and a short snippet of it.
+
+    Example:
+        >>> Evidence("contact.html", "a contact form").url
+        'contact.html'
+    """
 
     url: str
     snippet: str
@@ -71,7 +81,12 @@ class Evidence:
 
 @dataclass
 class Verdict:
-    """What a rule decides: an outcome, its evidence and the one sentence of method."""
+    """What a rule decides: an outcome, its evidence and the one sentence of method.
+
+    Example:
+        >>> Verdict(NOT_ASSESSED, [], "Only a person can judge it.").outcome
+        'not_assessed'
+    """
 
     outcome: str
     evidence: list[Evidence]
@@ -117,7 +132,21 @@ def _href_words(url: str | None) -> str:
 
 @dataclass
 class Context:
-    """What the rules read (see the module notes)."""
+    """What the rules read (see the module notes).
+
+    Example:
+        >>> from losi_course.audit.crawling import collect_site
+        >>> from losi_course.audit.keywords import load_vocabulary
+        >>> from losi_course.audit.pagefacts import page_facts
+        >>> from losi_course.audit.policy import CrawlPolicy
+        >>> from losi_course.audit.snapshots import open_target
+        >>> from losi_course.portal import portal_path
+        >>> source = open_target(portal_path() / "privacy.html")
+        >>> read = lambda f: page_facts(f.text(), f.url, f.status)
+        >>> context = Context(collect_site(source, CrawlPolicy(), read), load_vocabulary(), source.display, read)
+        >>> context.candidates("privacy", limit=1)
+        [Evidence(url='privacy.html', snippet='page title "Privacy statement | City of Velmora"')]
+    """
 
     site: Site
     vocabulary: Vocabulary

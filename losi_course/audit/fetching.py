@@ -46,6 +46,10 @@ class Hop:
 
     ``status`` is None when there was no answer; ``error`` then says why. ``truncated`` is
     True when the body was cut at the size limit.
+
+    Example:
+        >>> Hop("http://127.0.0.1:9/", None, error="the server could not be reached.").status is None
+        True
     """
 
     url: str
@@ -256,6 +260,13 @@ class Fetcher:
     Redirects are followed one by one (each hop is checked against robots.txt and the host
     rule); a redirect loop or a chain longer than ``policy.max_redirects`` is reported as an
     error. ``allowed_hosts`` is the site's host, set after the start page answered.
+
+    Example:
+        >>> from losi_course.audit.snapshots import open_target
+        >>> from losi_course.portal import portal_path
+        >>> fetcher = Fetcher(open_target(portal_path()).transport, CrawlPolicy())
+        >>> fetcher.fetch("http://saved-site.invalid/es/").status, fetcher.fetch("http://saved-site.invalid/x").status
+        (200, 404)
     """
 
     def __init__(self, transport, policy: CrawlPolicy):

@@ -78,7 +78,12 @@ def _pattern_for(words) -> re.Pattern | None:
 
 @dataclass
 class Vocabulary:
-    """Word lists by language and topic, the social network hosts and the language names."""
+    """Word lists by language and topic, the social network hosts and the language names.
+
+    Example:
+        >>> Vocabulary({"en": {"faq": ("faq",)}}, ("x.com",), {}).find("faq", "Our FAQ", ("en",))
+        'faq'
+    """
 
     words: dict[str, dict[str, tuple[str, ...]]]
     networks: tuple[str, ...]

@@ -60,6 +60,10 @@ class Link:
 
     ``url`` is the absolute target, or None for a placeholder (``href="#"``, a button).
     ``context`` is the heading of the section holding it ("Follow us"), if any.
+
+    Example:
+        >>> page_facts('<a href="/contact">Contact us</a>', "https://town.example/").links[0].url
+        'https://town.example/contact'
     """
 
     url: str | None
@@ -72,7 +76,13 @@ class Link:
 
 @dataclass
 class Form:
-    """A form: where it sends, how, and what it asks for."""
+    """A form: where it sends, how, and what it asks for.
+
+    Example:
+        >>> form = page_facts('<form method="post"><input type="password" name="p"></form>', "https://t.example/").forms[0]
+        >>> form.method, form.password
+        ('post', True)
+    """
 
     action: str | None
     method: str
@@ -84,7 +94,12 @@ class Form:
 
 @dataclass
 class PageFacts:
-    """What one page shows. The first block of fields is the JSON contract (see the module)."""
+    """What one page shows. The first block of fields is the JSON contract (see the module).
+
+    Example:
+        >>> page_facts('<meta name="viewport" content="width=device-width">', "https://t.example/").viewport
+        True
+    """
 
     url: str
     status: int | None

@@ -50,6 +50,10 @@ class AuditResult:
         indicators: one :class:`IndicatorResult` per indicator, in catalog order.
         problems: pages that could not be read, and why.
         notes: the deeper checks that ran or were skipped, and the limits reached.
+
+    Example:
+        >>> AuditResult("site/", "folder", [], []).to_dict()
+        {'target': 'site/', 'pages': [], 'indicators': []}
     """
 
     target: str

@@ -266,7 +266,15 @@ _HUMAN = ("No machine check: this needs a person's judgement of what the portal 
 
 
 def judge(ctx: Context, edition: str = "2024") -> list[IndicatorResult]:
-    """The result of every indicator of the instrument, in catalog order."""
+    """The result of every indicator of the instrument, in catalog order.
+
+    Example:
+        >>> from losi_course.audit.run import run_audit
+        >>> from losi_course.portal import portal_path
+        >>> results = run_audit(portal_path() / "help.html", validator=False, browser=False).indicators
+        >>> [(r.id, r.outcome) for r in results if r.id in ("240", "215")]
+        [('215', 'not_assessed'), ('240', 'review')]
+    """
     results = []
     for indicator in load_instrument(edition):
         rule = DECIDING_RULES.get(indicator.id) or SPECIAL_RULES.get(indicator.id)

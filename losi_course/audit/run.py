@@ -44,7 +44,12 @@ _PRIORITY_TOPICS = ("contact", "privacy", "accessibility", "sitemap", "faq", "op
 
 @dataclass
 class Capture:
-    """A finished capture: the WARC file, the pages read and the responses recorded."""
+    """A finished capture: the WARC file, the pages read and the responses recorded.
+
+    Example:
+        >>> Capture(Path("site.warc.gz"), 12, 15).pages
+        12
+    """
 
     path: Path
     pages: int
@@ -127,6 +132,13 @@ def run_audit(target, *, max_pages: int = 100, delay: float = 1.0, timeout: floa
     ``validator`` and ``browser`` switch the deeper checks off; ``progress`` shows a progress
     bar on a terminal. Raises :class:`~losi_course.errors.LosiInputError` when the target
     cannot be audited at all (unreachable, not a page, disallowed by robots.txt...).
+
+    Example:
+        >>> from losi_course.portal import start_portal_server
+        >>> with start_portal_server() as server:
+        ...     result = run_audit(server.url, delay=0, max_pages=3, validator=False, browser=False)
+        >>> len(result.pages), result["212"].outcome
+        (3, 'met')
     """
     policy = _policy(max_pages, delay, timeout, max_bytes)
     vocabulary = load_vocabulary(keywords)
@@ -171,6 +183,15 @@ def capture_site(url: str, output: str | os.PathLike, *, max_pages: int = 100, d
 
     ``output`` ends in ``.warc.gz`` (compressed) or ``.warc``. Auditing the file later
     (``run_audit("site.warc.gz")``) replays exactly what was read, offline.
+
+    Example:
+        >>> import tempfile
+        >>> from losi_course.portal import start_portal_server
+        >>> out = Path(tempfile.mkdtemp()) / "velmora.warc.gz"
+        >>> with start_portal_server() as server:
+        ...     capture = capture_site(server.url, out, delay=0, max_pages=4)
+        >>> capture.pages, run_audit(out, validator=False, browser=False)["214"].outcome
+        (4, 'met')
     """
     output = Path(output)
     if not output.name.endswith((".warc", ".warc.gz")):

