@@ -156,6 +156,8 @@ def validate_documents(documents: list[tuple[str, str, bytes]]) -> MarkupReport:
                     kind = "fatal"
                 found[owner[0]].append(Message(str(kind), str(item.get("message", "")), item.get("lastLine"),
                                                str(item.get("extract", ""))[:200]))
+            if len(_CACHE) > 1000:  # a long notebook session: keep the memory bounded
+                _CACHE.clear()
             for name, key in files.values():
                 _CACHE[key] = found[name]
                 report.messages[name] = found[name]
