@@ -40,6 +40,7 @@ _EXPORTS = {
     "make_fictional_country": "fictional", "load_fictional_country": "fictional",
     "FictionalCountry": "fictional",
     "scorecard": "report",
+    "audit_portal": "audit",
     # reconciliation: `from losi_course.reconcile import reconcile` (a module of the same name
     # would shadow a package-level function once imported)
 }

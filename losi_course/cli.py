@@ -10,6 +10,8 @@ Commands (this contract is relied on by other tools):
 * ``losi-course solutions [SESSION ...]`` (worked solutions for self-paced learners)
 * ``losi-course portal serve [--port N] | path``
 * ``losi-course reconcile SHEET_A SHEET_B [--json] [--consensus FILE]``
+* ``losi-course audit TARGET [--json] [--sheet OUT]`` and ``losi-course audit capture URL -o FILE``
+  (the portal pre-check: see :mod:`losi_course.audit`)
 * ``losi-course instructor STEP`` (release, collect, grade, feedback, export, validate,
   solutions, lab: see :mod:`losi_course.instructor`)
 
@@ -25,6 +27,7 @@ import sys
 from typing import Sequence
 
 from . import __version__, data, datafiles, portal
+from .audit.cli import add_audit_parser
 from .course import CourseFolder
 from .errors import LosiInputError, report_input_error
 from .framework import load_instrument
@@ -237,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_instructor_parser(sub, parser_class=_Parser)
     add_report_parser(sub, parser_class=_Parser)
+    add_audit_parser(sub, parser_class=_Parser)
     return parser
 
 
