@@ -18,8 +18,7 @@ from __future__ import annotations
 import importlib
 
 from . import friendly as _friendly
-
-__version__ = "0.1.0"
+from .version import __version__  # noqa: F401 - re-exported
 
 # public name -> module that defines it
 _EXPORTS = {

@@ -26,7 +26,8 @@ import json
 import sys
 from typing import Sequence
 
-from . import __version__, data, datafiles, portal
+from . import data, datafiles, portal
+from .version import __version__
 from .audit.cli import add_audit_parser
 from .course import CourseFolder
 from .errors import LosiInputError, report_input_error

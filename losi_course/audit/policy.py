@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import __version__
+from ..version import __version__
 from ..errors import LosiInputError
 
 __all__ = ["CrawlPolicy", "USER_AGENT", "MAX_ANALYSED_TAGS"]

@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from .. import __version__
+from ..version import __version__
 from ..errors import LosiInputError
 from .fetching import Hop, LiveTransport, normalise_url
 from .policy import CrawlPolicy

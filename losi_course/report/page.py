@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import __version__
+from ..version import __version__
 from .charts import chart_criteria_against_peers, chart_rank_among_peers, data_uri
 from .content import ScorecardContent
 
