@@ -30,14 +30,16 @@ from .grading.findings import FULL_POINTS_SHARE, explain_findings, parse_finding
 from .portal import open_portal
 from .velmora.answer_cells import form_findings, resolution_template
 from .velmora.facts import (ASSESSMENT_DATE, ASSESSOR_A, ASSESSOR_B, CITY, CONTENT_SAMPLE, COUNTRY,
-                            INSTITUTIONAL_SAMPLE, PORTAL_URL, SERVICES_SAMPLE, velmora_indicators)
+                            INSTITUTIONAL_SAMPLE, PARTICIPATION_SAMPLE, PORTAL_URL, SERVICES_SAMPLE,
+                            TECHNOLOGY_SAMPLE, velmora_indicators)
 from .velmora.peers import peers
 from .velmora.prepared import (assessor_assessments, assessor_sheets, designed_disagreements,
                                team_assessment, team_sheet, with_findings)
 
 __all__ = [
     "CITY", "COUNTRY", "ASSESSMENT_DATE", "PORTAL_URL", "ASSESSOR_A", "ASSESSOR_B",
-    "CONTENT_SAMPLE", "SERVICES_SAMPLE", "INSTITUTIONAL_SAMPLE", "FULL_POINTS_SHARE",
+    "CONTENT_SAMPLE", "SERVICES_SAMPLE", "INSTITUTIONAL_SAMPLE", "TECHNOLOGY_SAMPLE",
+    "PARTICIPATION_SAMPLE", "FULL_POINTS_SHARE",
     "velmora_indicators", "work_folder", "work_path", "open_portal", "form_findings",
     "parse_findings", "review_findings", "explain_findings", "assessor_assessments",
     "assessor_sheets", "designed_disagreements", "team_assessment", "team_sheet", "with_findings",

@@ -102,6 +102,15 @@ def _now() -> str:
     return _dt.datetime.now().strftime("%H:%M:%S")
 
 
+def _starting_sheet(start_from, edition: str) -> Assessment:
+    """A copy of the answers a new form starts from (an assessment, or a sheet file)."""
+    sheet = start_from.copy() if isinstance(start_from, Assessment) else read_sheet(start_from)
+    if sheet.edition != edition:
+        raise LosiInputError(f"The answers to start from are a LOSI {sheet.edition} sheet, and the form was "
+                             f"asked for LOSI {edition}.")
+    return sheet
+
+
 _PLACEHOLDERS = {"your name", "your own name", "name", "..."}
 
 
@@ -155,7 +164,7 @@ class AssessmentForm:
     """
 
     def __init__(self, path: str | os.PathLike, edition: str | int = "2024", *, focus: Iterable[str] = (),
-                 **metadata: object):
+                 start_from: "Assessment | str | os.PathLike | None" = None, **metadata: object):
         instrument = load_instrument(edition)
         self.focus = tuple(instrument.resolve_id(i) for i in focus)
         instrument.require_complete("an assessment form")
@@ -189,6 +198,9 @@ class AssessmentForm:
         elif self.path.exists():
             self.sheet = self._open_existing(instrument.edition)
             needs_save = False
+        elif start_from is not None:
+            self.sheet = _starting_sheet(start_from, instrument.edition)
+            notices.append("The form starts from the pre-filled answers; you keep the last word on each one.")
         else:
             self.sheet = Assessment(instrument.edition)
             given.setdefault("date", _dt.date.today().isoformat())
@@ -504,6 +516,7 @@ class AssessmentForm:
 
 
 def assessment_form(path: str | os.PathLike, edition: str | int = "2024", *, focus: Iterable[str] = (),
+                    start_from: "Assessment | str | os.PathLike | None" = None,
                     **metadata: object) -> AssessmentForm:
     """Open (or start) the assessment form for one sheet file; show it as a cell's last line.
 
@@ -512,6 +525,8 @@ def assessment_form(path: str | os.PathLike, edition: str | int = "2024", *, foc
     notes for how new, existing, damaged and changed files are handled). ``date`` defaults to
     today's for a new sheet: give the assessment's stated date when there is one. ``focus``
     lists indicators to show first, on a page of their own (a session's graded indicators).
+    ``start_from`` (an assessment or a sheet, e.g. the pre-check's pre-filled sheet) gives the
+    answers a *new* file starts with; an existing file always opens as it is.
 
     Raises :class:`~losi_course.errors.SheetError` for an unsupported extension (before
     anything is written) and for a file that exists but cannot be read as a sheet (left
@@ -529,4 +544,4 @@ def assessment_form(path: str | os.PathLike, edition: str | int = "2024", *, foc
         ...
         losi_course.errors.SheetError: .../notes.csv: the assessment form cannot open this file: ... The file was left unchanged. ... assessment_form('.../notes-2.csv').
     """
-    return AssessmentForm(path, edition, focus=focus, **metadata)
+    return AssessmentForm(path, edition, focus=focus, start_from=start_from, **metadata)

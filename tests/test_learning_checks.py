@@ -22,7 +22,7 @@ from conftest import ROOT, notebook_cells, visible_part
 from losi_course.authoring import autograded_questions, nbgrader_meta, stem_of, written_ids
 from losi_course.checks import CheckFailed
 
-SESSIONS = ["session1", "session2", "session3", "session5"]
+SESSIONS = ["session1", "session2", "session3", "session4", "session5", "session6"]
 
 
 def exercise_module(session):
@@ -107,6 +107,17 @@ WRONG = {
         "gaps": ("gaps = lc.gap_analysis(velmora)", "published 2022 shares"),
         "quick_wins": ('quick_wins = list(gaps["id"].head(5))', "Not yet"),
     },
+    "session4": {
+        "greece_municipalities": ('greece_municipalities = pilots.loc["Uzbekistan", "cities_assessed"]', "Not yet"),
+        "greece_level": ('greece_level = "Very high"', "Not yet"),
+        "tunisia_low": ("tunisia_low = 63 * 24 / 100", "whole number"),
+        "fits_95": ('fits_95 = lc.fits_share_of(cities_2024["losi_2024"], 96).notna().sum()', "share of 95"),
+        "gain": ('gain = scores_1["indicators_met"] - scores_2["indicators_met"]', "wrong way round"),
+        "criterion_change": ("criterion_change = scores_2[criteria].mean()", "Not yet"),
+        "beyond_disagreement": ('beyond_disagreement = (scores_2["indicators_met"] > scores_1["indicators_met"]).sum()',
+                                "counts every municipality that improved"),
+        "machine_decided": ("machine_decided = len(audit)", "counts every indicator"),
+    },
     "session5": {
         "n_disagreements": ("n_disagreements = result.n_compared", "Not yet"),
         "observed_agreement": ("observed_agreement = both_yes + both_no", "not a percentage"),
@@ -118,6 +129,11 @@ WRONG = {
                           "Mind the brackets"),
         "least_agreed": ('least_agreed = result.by_criterion["agreement"].idxmax()', "lowest agreement"),
         "consensus_losi": ("consensus_losi = lc.score_assessment(sheet_a).losi", "Not yet"),
+    },
+    "session6": {
+        "machine_met": ('machine_met = (audit["outcome"] == "review").sum()', "Not yet"),
+        "ahead_of_peers": ('ahead_of_peers = peer_scores["losi"].mean() - velmora_score.losi', "wrong way round"),
+        "quick_wins": ('quick_wins = list(gaps["id"].head(3))', "should hold 5"),
     },
 }
 
@@ -137,7 +153,9 @@ MISTAKES = {
         "scores": ("scores = lc.score_table(...)", "Replace the ..."),
     },
     "session3": {"content_findings": ('content_findings = {"221": yes}', "Put yes in quotes")},
+    "session4": {"n_improved": ('n_improved = (Gain > 0).sum()', "no value yet")},
     "session5": {"if_findings": ('if_findings = {"281": yes, "215": "yes"}', "Put yes in quotes")},
+    "session6": {"tech_findings": ('tech_findings = {"204": "yes", "205": ...}', "no answer yet")},
 }
 
 

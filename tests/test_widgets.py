@@ -469,3 +469,15 @@ def test_a_placeholder_name_is_not_recorded_and_gives_way_to_the_real_one(tmp_pa
     assert first.sheet.assessor == "" and "Write your own assessor" in first.notice
     again = assessment_form(path, city="Velmora", assessor="Ana Silva")
     assert again.sheet.assessor == "Ana Silva" and "not 'Ana Silva'" not in again.notice
+
+
+def test_a_new_form_starts_from_prefilled_answers_and_an_existing_file_wins(tmp_path):
+    from losi_course.assessment import Assessment
+    from losi_course.sheets import write_sheet
+
+    machine = write_sheet(Assessment.from_values({"204": "yes", "210": "no"}, city="Velmora"), tmp_path / "pre.csv")
+    form = assessment_form(tmp_path / "mine.csv", start_from=machine, assessor="Ana Silva")
+    assert form.sheet["204"].state == "yes" and form.sheet.assessor == "Ana Silva"
+    form.set("204", "no")
+    again = assessment_form(tmp_path / "mine.csv", start_from=machine)
+    assert again.sheet["204"].state == "no"          # the participant's file, not the pre-check

@@ -13,13 +13,17 @@ Example:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ..checks import answer_right, hidden_check
 from ..data import load_losi_2024_cities, load_pilots
 from ..fictional import load_fictional_country
 from ..framework import load_instrument
+from ..portal import portal_path
+from ..reconcile import cohen_kappa
 from ..scoring import fits_share_of, losi_level, score_table
+from ..velmora.prepared import team_assessment
 from .answers import as_mapping, as_number, require_computed
 
 __all__ = [
@@ -33,6 +37,9 @@ __all__ = [
     "check_n_improved",
     "check_criterion_change",
     "check_beyond_disagreement",
+    "check_machine_decided",
+    "check_machine_kappa",
+    "velmora_precheck",
 ]
 
 _TOLERANCE = 0.00005
@@ -241,3 +248,66 @@ def check_beyond_disagreement(beyond_disagreement: Any) -> None:
                  "beyond_disagreement is not the number of municipalities whose gain is larger than their "
                  "disagreements. Count (gain > disagreements) with .sum().")
     answer_right("beyond_disagreement")
+
+
+@lru_cache(maxsize=1)
+def _precheck():
+    from ..audit import audit_portal  # the pre-check reads a whole site: only when asked
+
+    return audit_portal(portal_path(), validator=False, browser=False)
+
+
+def velmora_precheck():
+    """The pre-check of the fictional Velmora portal (its saved pages), as a table (a copy).
+
+    The saved folder gives the same outcomes as the portal served on loopback.
+    """
+    return _precheck().copy()
+
+
+def _decided():
+    table = velmora_precheck()
+    return table[table["outcome"].isin(["met", "not_met"])]
+
+
+def check_machine_decided(machine_decided: Any) -> None:
+    """How many of the 95 indicators the pre-check decides (met or not met) on Velmora.
+
+    Example:
+        >>> check_machine_decided(95)
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not quite: machine_decided counts every indicator. Count only the outcomes "met" and "not_met".
+    """
+    require_computed("machine_decided", "the audit table")
+    value = as_number(machine_decided, "machine_decided")
+    hidden_check(value != len(velmora_precheck()), "machine_decided counts every indicator. Count only the "
+                 'outcomes "met" and "not_met".')
+    hidden_check(value == len(_decided()), 'machine_decided is not the number of indicators whose outcome is '
+                 '"met" or "not_met". Use audit["outcome"].isin(["met", "not_met"]).sum().')
+    answer_right("machine_decided")
+
+
+def check_machine_kappa(machine_kappa: Any) -> None:
+    """Cohen's kappa between the pre-check's decisions and the team's reconciled answers.
+
+    Example:
+        >>> check_machine_kappa(1.5)
+        Traceback (most recent call last):
+        ...
+        losi_course.checks.CheckFailed: Not quite: machine_kappa cannot be above 1.
+    """
+    require_computed("machine_kappa", "machine and people")
+    decided = _decided()
+    team = team_assessment()
+    expected = cohen_kappa(list(decided["value"]), [team[i].value for i in decided["id"]])
+    if expected is None:
+        hidden_check(machine_kappa is None, "machine_kappa should be None here: kappa is undefined when every "
+                     "answer is the same.")
+        answer_right("machine_kappa")
+        return
+    value = as_number(machine_kappa, "machine_kappa")
+    hidden_check(value <= 1, "machine_kappa cannot be above 1.")
+    hidden_check(abs(value - expected) <= 0.0005, "machine_kappa is not the kappa of the machine's answers "
+                 "against the assessors' answers. Use cohen_kappa(machine, people).")
+    answer_right("machine_kappa")

@@ -20,6 +20,7 @@ from ..framework import load_instrument
 __all__ = [
     "CITY", "COUNTRY", "COUNTRY_NAME", "DOMAIN", "AS_OF", "ASSESSMENT_DATE", "PORTAL_PORT", "PORTAL_URL",
     "ASSESSOR_A", "ASSESSOR_B", "CONTENT_SAMPLE", "SERVICES_SAMPLE", "INSTITUTIONAL_SAMPLE",
+    "TECHNOLOGY_SAMPLE", "PARTICIPATION_SAMPLE",
     "velmora_indicators",
 ]
 
@@ -44,6 +45,10 @@ CONTENT_SAMPLE = ("221", "228", "232", "243", "292", "294", "296")
 SERVICES_SAMPLE = ("255", "256", "257", "259", "260", "262", "268")
 #: Session 5: the six institutional-framework indicators, all graded.
 INSTITUTIONAL_SAMPLE = ("281", "215", "216", "224", "236-IF", "242")
+#: Session 6: technology indicators whose findings are graded.
+TECHNOLOGY_SAMPLE = ("204", "205", "207", "208", "210", "288")
+#: Session 6: participation-and-engagement indicators whose findings are graded.
+PARTICIPATION_SAMPLE = ("267", "271", "274", "275", "278", "279", "280")
 
 
 def velmora_indicators(criteria: str | Iterable[str]) -> list[str]:
