@@ -466,6 +466,31 @@ class AssessmentForm:
         first = f"This session's {len(self.focus)} graded indicators — answered {done} / {len(self.focus)}"
         return (first,) + titles
 
+    def _criterion_page(self, criterion: str):
+        import ipywidgets as w
+
+        instrument = self.sheet.instrument
+        cards = []
+        moved = [i.id for i in instrument.in_criterion(criterion) if i.id in self.focus]
+        if moved:
+            cards.append(w.HTML(f"<i>{len(moved)} indicator(s) of this criterion are on the first page "
+                                f"(graded in this session): {html.escape(', '.join(moved))}.</i>"))
+        for indicator in instrument.in_criterion(criterion):
+            if indicator.id in self.focus:
+                continue
+            controls = self._card(indicator)
+            self.controls[indicator.id] = controls
+            cards.append(controls.box)
+        return w.VBox(cards)
+
+    def _on_open_page(self, change: dict) -> None:
+        index = change.get("new")
+        pages = self._widgets["pages"]
+        if index is None or index == 0 or pages.children[index].children:
+            return
+        criterion = self.sheet.instrument.criteria[index - 1]
+        pages.children[index].children = self._criterion_page(criterion).children
+
     def _build(self):
         import ipywidgets as w
 
@@ -479,18 +504,9 @@ class AssessmentForm:
                 cards.append(controls.box)
             pages.append(w.VBox(cards))
         for criterion in instrument.criteria:
-            cards = []
-            moved = [i.id for i in instrument.in_criterion(criterion) if i.id in self.focus]
-            if moved:
-                cards.append(w.HTML(f"<i>{len(moved)} indicator(s) of this criterion are on the first page "
-                                    f"(graded in this session): {html.escape(', '.join(moved))}.</i>"))
-            for indicator in instrument.in_criterion(criterion):
-                if indicator.id in self.focus:
-                    continue
-                controls = self._card(indicator)
-                self.controls[indicator.id] = controls
-                cards.append(controls.box)
-            pages.append(w.VBox(cards))
+            # With a session's indicators first, the other pages are built when opened: a form
+            # of 95 cards costs a second to draw, and most sessions need only their own page.
+            pages.append(w.VBox([]) if self.focus else self._criterion_page(criterion))
         self._widgets["header"] = w.HTML(header_html(self.sheet, self.path))
         self._widgets["score"] = w.HTML()
         self._widgets["notice"] = w.HTML(
@@ -498,6 +514,8 @@ class AssessmentForm:
         self._widgets["status"] = w.HTML()
         help_text = w.HTML(HELP_HTML)
         self._widgets["pages"] = w.Accordion(children=pages, titles=self._page_titles(), selected_index=0)
+        if self.focus:
+            self._widgets["pages"].observe(self._on_open_page, names="selected_index")
         self._refresh_scores()
         return w.VBox([self._widgets["header"], self._widgets["score"], self._widgets["notice"],
                        self._widgets["status"], help_text, self._widgets["pages"]])

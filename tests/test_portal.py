@@ -619,3 +619,13 @@ def test_a_menu_change_is_made_once_and_reaches_every_page(monkeypatch):
     english = {name: data for name, data in pages.items() if name != "es/index.html"}
     assert len(english) == 56
     assert all(b'jobs.html">Work with us</a>' in data for data in english.values())
+
+
+def test_the_stored_precheck_is_a_fresh_precheck_of_the_site():
+    from losi_course.portal import precheck
+
+    stored = precheck.load_precheck()
+    fresh = precheck.fresh_precheck()
+    assert [r["id"] for r in fresh] == list(stored["id"])
+    assert [r["outcome"] for r in fresh] == list(stored["outcome"]), \
+        "the pre-check's result changed: run `make portal` and commit losi_course/data/velmora/precheck.csv"

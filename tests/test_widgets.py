@@ -456,6 +456,9 @@ def test_the_form_opens_on_the_sessions_graded_indicators_first(tmp_path):
     first = pages.children[0].children
     assert pages.selected_index == 0 and pages.titles[0].startswith("This session's 3 graded indicators")
     assert [box for box in first] == [form.controls[i].box for i in focus]
+    assert pages.children[1].children == ()                           # built when opened
+    pages.selected_index = 2                                           # Content Provision
+    assert "221" not in [c for c in form.controls if c not in focus] and "217" in form.controls
     shown = [box for page in pages.children[1:] for box in page.children]
     assert not any(form.controls[i].box in shown for i in focus)      # each indicator once
     form.controls["228"].answer.value = "Yes"

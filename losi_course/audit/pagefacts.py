@@ -34,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .keywords import fold
 from .policy import MAX_ANALYSED_TAGS
+from .tagindex import TagIndex
 
 __all__ = ["PageFacts", "Link", "Form", "page_facts", "CONTRACT_FIELDS", "social_host", "cut_for_analysis"]
 
@@ -266,7 +267,8 @@ def page_facts(html: str, url: str, status: int | None = 200, *, search_words=No
     html, cut = cut_for_analysis(html)
     soup = BeautifulSoup(html, "lxml")
     facts = PageFacts(url=url, status=status, truncated=truncated or cut)
-    root = soup.find("html")
+    index = TagIndex(soup)
+    root = index.first("html")
     lang = root.get("lang") if root is not None else None
     if isinstance(lang, str):
         import langcodes
@@ -274,16 +276,16 @@ def page_facts(html: str, url: str, status: int | None = 200, *, search_words=No
         facts.lang = lang.strip()
         facts.lang_valid = bool(facts.lang) and langcodes.tag_is_valid(facts.lang)
     facts.html5_doctype = any(isinstance(item, Doctype) and str(item).strip().lower() == "html" for item in soup.contents)
-    title = soup.find("title")
+    title = index.first("title")
     if title is not None:
         facts.title = " ".join(title.get_text().split()) or None
 
     base = url
-    base_tag = soup.find("base", href=True)
+    base_tag = next((b for b in index.tags("base") if b.has_attr("href")), None)
     if base_tag is not None:
         base = _target(url, base_tag["href"]) or url
 
-    for meta in soup.find_all("meta"):
+    for meta in index.tags("meta"):
         name = str(meta.get("name", "")).lower()
         content = str(meta.get("content", ""))
         if name == "viewport":
@@ -295,7 +297,7 @@ def page_facts(html: str, url: str, status: int | None = 200, *, search_words=No
         elif str(meta.get("http-equiv", "")).lower() == "x-ua-compatible":
             facts.legacy.append(f'<meta http-equiv="X-UA-Compatible" content="{content[:40]}">')
 
-    for link in soup.find_all("link", href=True):
+    for link in (t for t in index.tags("link") if t.has_attr("href")):
         rel = [r.lower() for r in (link.get("rel") or [])]
         target = _target(base, link["href"])
         if target is None:
@@ -306,9 +308,9 @@ def page_facts(html: str, url: str, status: int | None = 200, *, search_words=No
             facts.feeds.append(target)
         if "alternate" in rel and link.get("hreflang"):
             facts.hreflang.append(str(link["hreflang"]).strip())
-    facts.inline_styles = len(soup.find_all("style"))
+    facts.inline_styles = len(index.tags("style"))
 
-    scripts = soup.find_all("script")
+    scripts = index.tags("script")
     facts.scripts = len(scripts)
     for script in scripts:
         source = script.get("src")
@@ -319,7 +321,7 @@ def page_facts(html: str, url: str, status: int | None = 200, *, search_words=No
             facts.translate_widget = True
         if str(script.get("type", "")).lower() == "application/ld+json":
             facts.same_as.extend(_same_as(body))
-    for frame in soup.find_all(["iframe", "embed", "object"]):
+    for frame in index.tags("iframe", "embed", "object"):
         source = frame.get("src") or frame.get("data")
         if frame.name in ("embed", "object"):
             kind = str(frame.get("type", "")) or str(source or "")
@@ -328,19 +330,20 @@ def page_facts(html: str, url: str, status: int | None = 200, *, search_words=No
         target = _target(base, source)
         if target:
             facts.embeds.append(target)
-    if soup.find(id=lambda v: isinstance(v, str) and "google_translate" in v) or soup.find(
-            class_=lambda v: isinstance(v, str) and v.startswith("goog-te")):
+    if index.any_attribute("id", lambda v: "google_translate" in v) or index.any_attribute(
+            "class", lambda v: v.startswith("goog-te")):
         facts.translate_widget = True
     if re.search(r"<!--\[if\s+[^\]]*IE", html[:200_000], re.IGNORECASE):
         facts.legacy.append("Internet Explorer conditional comments")
 
-    for tag in soup.find_all(["script", "style", "template", "noscript"]):
+    for tag in index.tags("script", "style", "template", "noscript"):
         tag.decompose()
+    index = TagIndex(soup)  # the page as people read it: without scripts, styles, templates
     body = soup.body or soup
     text = " ".join(body.get_text(" ").split())
     facts.text_length = len(text)
 
-    for image in soup.find_all("img"):
+    for image in index.tags("img"):
         facts.images += 1
         if not image.has_attr("alt"):
             facts.images_without_alt += 1
@@ -348,16 +351,16 @@ def page_facts(html: str, url: str, status: int | None = 200, *, search_words=No
             if not named and str(image.get("role", "")).lower() not in ("presentation", "none"):
                 facts.images_without_name += 1
 
-    _read_links(soup, base, facts, networks)
-    _read_forms(soup, base, facts, search_words)
+    _read_links(index, base, facts, networks)
+    _read_forms(index, base, facts, search_words)
 
-    facts.headings = [_words(h)[:120] for h in soup.find_all(["h1", "h2", "h3"], limit=_MAX_ITEMS)]
+    facts.headings = [_words(h)[:120] for h in index.tags("h1", "h2", "h3", limit=_MAX_ITEMS)]
     facts.headings = [h for h in facts.headings if h]
-    for block in soup.find_all(_BLOCKS, limit=_MAX_ITEMS * 5):
+    for block in index.tags(*_BLOCKS, limit=_MAX_ITEMS * 5):
         words = " ".join(block.get_text(" ").split())
         if words and len(facts.blocks) < _MAX_ITEMS * 2:
             facts.blocks.append(words[:_MAX_BLOCK])
-    facts.addresses = [" ".join(a.get_text(" ").split())[:_MAX_BLOCK] for a in soup.find_all("address", limit=20)]
+    facts.addresses = [" ".join(a.get_text(" ").split())[:_MAX_BLOCK] for a in index.tags("address", limit=20)]
     facts.addresses = [a for a in facts.addresses if a]
 
     real_links = sum(1 for link in facts.links if link.url and link.element == "a")
@@ -390,8 +393,8 @@ def _same_as(body: str) -> list[str]:
     return found
 
 
-def _read_links(soup, base: str, facts: PageFacts, networks) -> None:
-    for anchor in soup.find_all(["a", "area"], limit=_MAX_ITEMS * 10):
+def _read_links(index: TagIndex, base: str, facts: PageFacts, networks) -> None:
+    for anchor in index.tags("a", "area", limit=_MAX_ITEMS * 10):
         href = anchor.get("href")
         target = _target(base, href)
         if target is None and href is None and anchor.name == "a" and not anchor.get("role"):
@@ -413,7 +416,7 @@ def _read_links(soup, base: str, facts: PageFacts, networks) -> None:
             facts.links.append(Link(target, _words(anchor)[:120], "a",
                                     str(anchor.get("hreflang")).strip() if anchor.get("hreflang") else None,
                                     lang.strip() if isinstance(lang, str) else None, _context(anchor)))
-    for button in soup.find_all(["button", "input"], limit=_MAX_ITEMS * 2):
+    for button in index.tags("button", "input", limit=_MAX_ITEMS * 2):
         if button.name == "input" and str(button.get("type", "")).lower() not in ("button", "submit"):
             continue
         label = _words(button) or str(button.get("value", "")).strip()
@@ -421,18 +424,14 @@ def _read_links(soup, base: str, facts: PageFacts, networks) -> None:
             facts.links.append(Link(None, label[:120], "button", context=_context(button)))
 
 
-def _read_forms(soup, base: str, facts: PageFacts, search_words) -> None:
+def _read_forms(index: TagIndex, base: str, facts: PageFacts, search_words) -> None:
     labels_for = {}
-    for label in soup.find_all("label"):
+    for label in index.tags("label"):
         target = label.get("for")
         if isinstance(target, str) and _words(label):
             labels_for[target] = True
-    ids: dict[str, object] = {}
-
     def texts_by_id(ref: str) -> bool:
-        if ref not in ids:
-            ids[ref] = soup.find(id=ref)
-        node = ids[ref]
+        node = index.by_id.get(ref)
         return node is not None and bool(_words(node))
 
     def is_search(tag) -> bool:
@@ -446,7 +445,7 @@ def _read_forms(soup, base: str, facts: PageFacts, search_words) -> None:
                          for a in ("name", "id", "class", "action", "aria-label", "placeholder"))
         return bool(search_words and names.strip() and search_words.search(fold(names)))
 
-    for form in soup.find_all("form", limit=_MAX_ITEMS):
+    for form in index.tags("form", limit=_MAX_ITEMS):
         fields = [(str(f.get("name", "")), str(f.get("type", f.name)).lower(), str(f.get("value", "")))
                   for f in form.find_all(["input", "select", "textarea"])]
         searchy = is_search(form) or any(is_search(f) for f in form.find_all("input"))
@@ -454,18 +453,18 @@ def _read_forms(soup, base: str, facts: PageFacts, search_words) -> None:
                                 str(form.get("method", "get")).lower(), fields, searchy,
                                 any(t == "password" for _, t, _ in fields), _words(form)[:200]))
         facts.search_form = facts.search_form or searchy
-    for element in soup.find_all(["search"]) + soup.find_all(attrs={"role": "search"}):
+    for element in index.tags("search") + [t for t in index.all if t.get("role") == "search"]:
         if element.name != "form":
             facts.search_form = True
             if element.find_parent("form") is None and element.find("form") is None:
                 facts.search_outside_form = True
-    for tag in soup.find_all("input"):
+    for tag in index.tags("input"):
         if tag.find_parent("form") is None and is_search(tag):
             facts.search_form = facts.search_outside_form = True
-    if soup.find(class_=lambda v: isinstance(v, str) and v.startswith("gcse-search")):
+    if index.any_attribute("class", lambda v: v.startswith("gcse-search")):
         facts.search_form = facts.search_outside_form = True
 
-    for tag in soup.find_all(["input", "select", "textarea"]):
+    for tag in index.tags("input", "select", "textarea"):
         if tag.name == "input" and str(tag.get("type", "text")).lower() in _NOT_FIELDS:
             continue
         facts.form_fields += 1
