@@ -5,6 +5,8 @@ release/  participant notebooks (committed, kept in sync by tests)
 submitted/, autograded/, feedback/, gradebook.db are learner data and stay out of git.
 """
 
+import os
+
 c = get_config()  # noqa: F821  (provided by the traitlets config loader)
 
 c.CourseDirectory.course_id = "losi-course"
@@ -19,3 +21,9 @@ c.ClearSolutions.code_stub = {
 }
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.db"]
+
+# The gradebook is SQLite in this folder (gradebook.db), right for one machine. A workshop
+# server keeps it in PostgreSQL instead (SQLite is not safe for several graders at once), e.g.
+# LOSI_GRADEBOOK_URL=postgresql+psycopg://facilitator@/losi_gradebook?host=/var/run/postgresql
+if os.environ.get("LOSI_GRADEBOOK_URL"):
+    c.CourseDirectory.db_url = os.environ["LOSI_GRADEBOOK_URL"]
