@@ -271,7 +271,7 @@ def ensure_unix_account(name: str, settings: WorkshopSettings) -> pwd.struct_pas
 
 
 def _chown_tree(top: Path, account: pwd.struct_passwd) -> None:
-    for folder, dirs, files in os.walk(top):
+    for folder, _dirs, files in os.walk(top):
         os.chown(folder, account.pw_uid, account.pw_gid)
         for name in files:
             os.chown(os.path.join(folder, name), account.pw_uid, account.pw_gid, follow_symlinks=False)
@@ -295,7 +295,7 @@ def prepare_hub(settings: WorkshopSettings) -> None:
     if not course.exists():
         course.mkdir(mode=0o755)
     shutil.copytree(HERE / "singleuser", settings.singleuser_config, dirs_exist_ok=True)
-    for folder, dirs, files in os.walk(settings.singleuser_config):
+    for folder, _dirs, files in os.walk(settings.singleuser_config):
         os.chmod(folder, 0o755)
         for name in files:
             os.chmod(os.path.join(folder, name), 0o644)
