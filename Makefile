@@ -11,7 +11,7 @@ export PATH := $(BIN):$(PATH)
 # Extra arguments for `make grade` / `make collect`, e.g. make grade ARGS="session1 --force"
 ARGS ?=
 
-.PHONY: lab test test-fast bench release grade collect portal venv manifest clean-venv help
+.PHONY: lab test test-fast bench release grade collect portal venv manifest clean-venv help hub
 
 help:
 	@echo "make lab      start JupyterLab on your own copy of the course notebooks"
@@ -22,6 +22,7 @@ help:
 	@echo "make collect  ARGS=\"session1 DOWNLOADS\": file zip downloads into submitted/"
 	@echo "make grade    autograde, give feedback and export grades for submitted/ (ARGS=\"session1 --force\")"
 	@echo "make portal   rebuild the sample city's portal pages from their layout"
+	@echo "make hub      (as root) the workshop server: JupyterHub on HUB_IP:HUB_PORT (127.0.0.1:8000)"
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "The course needs Python 3.11 or newer; set PYTHON=python3.11 (or newer) and try again.")'
@@ -64,3 +65,19 @@ manifest: $(STAMP)
 
 clean-venv:
 	rm -rf $(VENV)
+
+# The workshop server for a whole class (course/deploy-guide.md). Run as root; it uses its own
+# environment in HUB_PREFIX, not .venv.
+HUB_PREFIX     ?= /srv/losi-course
+HUB_IP         ?= 127.0.0.1
+HUB_PORT       ?= 8000
+HUB_PUBLIC_URL ?=
+HUB_INSTRUCTOR ?= facilitator
+HUB_PYTHON     ?= /usr/bin/python3
+GRADEBOOK_URL  ?=
+
+hub:
+	LOSI_HUB_PREFIX='$(HUB_PREFIX)' LOSI_HUB_IP='$(HUB_IP)' LOSI_HUB_PORT='$(HUB_PORT)' \
+	LOSI_HUB_PUBLIC_URL='$(HUB_PUBLIC_URL)' LOSI_HUB_INSTRUCTOR='$(HUB_INSTRUCTOR)' \
+	LOSI_HUB_PYTHON='$(HUB_PYTHON)' LOSI_GRADEBOOK_URL='$(GRADEBOOK_URL)' \
+	exec deploy/jupyterhub/start-hub

@@ -5,6 +5,8 @@ release/  participant notebooks (committed, kept in sync by tests)
 submitted/, autograded/, feedback/, gradebook.db are learner data and stay out of git.
 """
 
+import os
+
 c = get_config()  # noqa: F821  (provided by the traitlets config loader)
 
 c.CourseDirectory.course_id = "losi-course"
@@ -22,3 +24,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # Participants' notebooks carry on past unanswered questions when run top to bottom
 # (the cells get the "raises-exception" tag; grading is unaffected).
 c.GenerateAssignment.preprocessors.append("losi_course.run_all.KeepRunAllGoing")
+
+# The gradebook is SQLite in this folder (gradebook.db), right for one machine. A workshop
+# server keeps it in PostgreSQL instead (SQLite is not safe for several graders at once), e.g.
+# LOSI_GRADEBOOK_URL=postgresql+psycopg://facilitator@/losi_gradebook?host=/var/run/postgresql
+if os.environ.get("LOSI_GRADEBOOK_URL"):
+    c.CourseDirectory.db_url = os.environ["LOSI_GRADEBOOK_URL"]

@@ -23,6 +23,7 @@ from pathlib import Path
 from ..course import CourseFolder
 from ..errors import LosiInputError
 from ..velmora import facts
+from . import hub
 from .server import SITE_DIR, PortalServer, check_loopback_host, serve_portal, start_portal_server
 
 __all__ = [
@@ -64,6 +65,10 @@ def open_portal(port: int = facts.PORTAL_PORT) -> PortalServer:
     free port is used. Running it again stops the server it started before. While nbgrader
     grades, a free port is always used. Call ``server.stop()`` when you are done.
 
+    On a workshop server (JupyterHub with jupyter-server-proxy) the browser is not on the
+    server, so the portal is served through the participant's own Jupyter server instead, at
+    ``<their server>/velmora/`` (see :mod:`losi_course.portal.hub`); only they can open it.
+
     Example:
         >>> server = open_portal(port=0)
         The fictional Velmora portal is running on this computer only, at http://127.0.0.1:.../
@@ -74,6 +79,12 @@ def open_portal(port: int = facts.PORTAL_PORT) -> PortalServer:
         _OPEN.pop().stop()
     if CourseFolder.grading():
         port = 0
+    elif hub.on_hub() and hub.proxy_available():
+        server = hub.start_hub_portal()
+        _OPEN.append(server)
+        print(f"The fictional Velmora portal is running in your own Jupyter server, at {server.url}")
+        print("Open that address in a new browser tab. Other participants cannot open it.")
+        return server
     try:
         server = start_portal_server(port=port)
     except LosiInputError:  # the port is taken (perhaps by `losi-course portal serve`)

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from ..errors import LosiInputError
 
-__all__ = ["PortalServer", "start_portal_server", "serve_portal", "check_loopback_host"]
+__all__ = ["PortalServer", "start_portal_server", "start_portal_socket", "serve_portal", "check_loopback_host"]
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 
@@ -160,6 +160,17 @@ class _PortalHTTPServer(http.server.ThreadingHTTPServer):
         """A browser closing a connection early is normal; keep the console clean."""
 
 
+class _PortalUnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    """The same handler on a Unix socket (a file only its owner can open), for a JupyterHub proxy."""
+
+    daemon_threads = True
+    server_name = "localhost"
+    server_port = 0
+
+    def handle_error(self, request, client_address):
+        """A browser closing a connection early is normal; keep the console clean."""
+
+
 class PortalServer:
     """A running portal server; stop it with :meth:`stop` or use it in a ``with`` block.
 
@@ -167,6 +178,8 @@ class PortalServer:
         url: the address of the home page, e.g. ``"http://127.0.0.1:54321/"``.
         host: the loopback address the server listens on.
         port: the port it listens on.
+        socket_path: the Unix socket it listens on instead, or None
+            (see :func:`start_portal_socket`).
 
     Example:
         >>> server = start_portal_server()
@@ -177,13 +190,21 @@ class PortalServer:
         False
     """
 
-    def __init__(self, httpd: _PortalHTTPServer, thread: threading.Thread):
+    def __init__(self, httpd: _PortalHTTPServer, thread: threading.Thread, url: str | None = None):
         self._httpd = httpd
         self._thread = thread
+        self.socket_path: Path | None = None
+        self._socket_inode = None
+        if isinstance(httpd, _PortalUnixServer):
+            self.socket_path = Path(httpd.server_address)
+            self._socket_inode = self.socket_path.stat().st_ino
+            self.host, self.port = "localhost", 0
+            self.url = url or f"http+unix://{self.socket_path}/"
+            return
         self.host = httpd.server_address[0]
         self.port = int(httpd.server_address[1])
         shown = f"[{self.host}]" if ":" in self.host else self.host
-        self.url = f"http://{shown}:{self.port}/"
+        self.url = url or f"http://{shown}:{self.port}/"
 
     @property
     def running(self) -> bool:
@@ -196,6 +217,13 @@ class PortalServer:
             self._httpd.shutdown()
             self._thread.join(timeout=5)
         self._httpd.server_close()
+        if self.socket_path is not None:
+            # Remove the socket file only if it is still ours (a newer server may have replaced it).
+            try:
+                if self.socket_path.stat().st_ino == self._socket_inode:
+                    self.socket_path.unlink()
+            except FileNotFoundError:
+                pass
 
     def wait(self, poll_seconds: float = 0.5) -> None:
         """Block until the server stops; Ctrl+C raises ``KeyboardInterrupt`` here."""
@@ -231,15 +259,45 @@ def _start(directory: Path, port: int, host: str) -> PortalServer:
                 "(or port=0 in Python to pick a free one)."
             ) from err
         raise
+    return _serve_in_thread(httpd, f"velmora-portal-{httpd.server_address[1]}")
+
+
+def _serve_in_thread(httpd, name: str, url: str | None = None) -> PortalServer:
     # A short poll interval makes stop() return quickly; the idle cost is negligible.
-    thread = threading.Thread(
-        target=httpd.serve_forever,
-        kwargs={"poll_interval": 0.1},
-        name=f"velmora-portal-{httpd.server_address[1]}",
-        daemon=True,
-    )
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name=name, daemon=True)
     thread.start()
-    return PortalServer(httpd, thread)
+    return PortalServer(httpd, thread, url)
+
+
+def start_portal_socket(path: str | os.PathLike, url: str | None = None) -> PortalServer:
+    """Serve the Velmora portal on the Unix socket ``path`` (for a proxy on the same machine).
+
+    On a workshop server (JupyterHub) a participant's browser cannot reach ``127.0.0.1`` of the
+    server; the participant's own Jupyter server forwards its ``velmora/`` address to this
+    socket instead (see :mod:`losi_course.portal.hub`). The socket file is readable and
+    writable by its owner only, and it replaces a stale socket left at ``path``. ``url`` is
+    the address a browser uses (kept as the server's ``url``).
+
+    Example:
+        >>> import http.client, socket, tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "portal.sock"
+        >>> server = start_portal_socket(path, url="https://hub.example/user/amina/velmora/")
+        >>> client = http.client.HTTPConnection("localhost")
+        >>> client.sock = socket.socket(socket.AF_UNIX); client.sock.connect(str(path))
+        >>> client.request("GET", "/about.html"); client.getresponse().status
+        200
+        >>> server.url, oct(path.stat().st_mode & 0o777)
+        ('https://hub.example/user/amina/velmora/', '0o600')
+        >>> server.stop(); path.exists()
+        False
+    """
+    path = Path(path)
+    if path.is_socket():
+        path.unlink()  # left by a kernel that ended without stopping its server
+    handler = partial(_PortalRequestHandler, directory=str(SITE_DIR))
+    httpd = _PortalUnixServer(str(path), handler)
+    os.chmod(path, 0o600)  # only its owner can connect (its folder should be private too)
+    return _serve_in_thread(httpd, f"velmora-portal-{path.name}", url)
 
 
 def start_portal_server(port: int = 0, host: str = "127.0.0.1") -> PortalServer:
