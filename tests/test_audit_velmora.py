@@ -12,21 +12,29 @@ from losi_course.audit import capture_site, run_audit
 from losi_course.audit.pagefacts import CONTRACT_FIELDS
 from losi_course.cli import main
 from losi_course.portal import portal_path, start_portal_server
+from losi_course.portal.server import start_portal_socket
 from losi_course.sheets import read_sheet
 from losi_course.velmora.answer_key import accepted, load_answer_key
 
 STATIC = {"validator": False, "browser": False}
+HUB_ADDRESS = "https://workshop.example/user/amina/velmora/"
 
 
 @pytest.fixture(scope="module")
 def velmora(tmp_path_factory):
-    """The three readings of Velmora, static checks only (the deeper ones are in test_audit_deeper)."""
+    """The readings of Velmora, static checks only (the deeper ones are in test_audit_deeper).
+
+    "socket" is the portal as served on a workshop server: on a private Unix socket, with the
+    participant's proxied address as its url, read by handing the server object to the audit.
+    """
     warc = tmp_path_factory.mktemp("capture") / "velmora.warc.gz"
     with start_portal_server() as server:
         http = run_audit(server.url, delay=0, **STATIC)
         capture = capture_site(server.url, warc, delay=0)
+    with start_portal_socket(tmp_path_factory.mktemp("run") / "velmora.sock", url=HUB_ADDRESS) as server:
+        socket = run_audit(server, delay=0, **STATIC)
     return {"http": http, "folder": run_audit(portal_path(), **STATIC), "warc": run_audit(warc, **STATIC),
-            "capture": capture}
+            "capture": capture, "socket": socket}
 
 
 def wrong_decisions(result):
@@ -35,16 +43,24 @@ def wrong_decisions(result):
             if r.value is not None and r.value not in accepted(key.loc[r.id, "accept"])}
 
 
-@pytest.mark.parametrize("reading", ["http", "folder", "warc"])
+@pytest.mark.parametrize("reading", ["http", "folder", "warc", "socket"])
 def test_no_decision_disagrees_with_the_answer_key(velmora, reading):
     result = velmora[reading]
     assert wrong_decisions(result) == {}
     assert {i for i, v in result.decided().items()} >= {"204", "212", "214", "210"}
 
 
-def test_the_three_readings_give_the_same_outcomes(velmora):
-    outcomes = {name: [(r.id, r.outcome) for r in velmora[name].indicators] for name in ("http", "folder", "warc")}
-    assert outcomes["http"] == outcomes["folder"] == outcomes["warc"]
+def test_the_readings_give_the_same_outcomes(velmora):
+    readings = ("http", "folder", "warc", "socket")
+    outcomes = {name: [(r.id, r.outcome) for r in velmora[name].indicators] for name in readings}
+    assert outcomes["http"] == outcomes["folder"] == outcomes["warc"] == outcomes["socket"]
+
+
+def test_a_portal_on_a_socket_is_shown_at_the_address_its_participant_opens(velmora):
+    socket = velmora["socket"]
+    assert socket.target == HUB_ADDRESS
+    assert {p.url for p in socket.pages} == {HUB_ADDRESS + p.url.split("/", 3)[3] for p in velmora["http"].pages}
+    assert all(e.url.startswith(HUB_ADDRESS) for e in socket["210"].evidence)
 
 
 def test_http_reading_respects_robots_and_reads_each_page_once(velmora):

@@ -220,11 +220,13 @@ class LiveTransport:
     answers_queries = True
     polite = True
 
-    def __init__(self, policy: CrawlPolicy):
+    def __init__(self, policy: CrawlPolicy, uds: str | None = None):
         import httpx
 
         self.policy = policy
+        # uds: a server on this machine's Unix socket (the practice portal on a workshop server)
         self._client = httpx.Client(
+            transport=httpx.HTTPTransport(uds=uds) if uds else None,
             follow_redirects=False, timeout=policy.timeout,
             headers={"User-Agent": policy.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
 

@@ -89,7 +89,10 @@ def _deeper_browser(site, source: Source, facts_of, wanted: bool):
     if not wanted:
         return BrowserReport(problem="the browser checks were switched off for this audit")
     shells = [fetched.url for fetched, facts in site.pages if facts.needs_browser and fetched.ok]
-    report = run_browser_checks(site.home.url, shells, None if source.kind == "url" else source.transport)
+    # a live site is read by the browser itself; anything else (saved pages, a socket) through
+    # the transport that read it
+    live = source.kind == "url" and not source.shown_base
+    report = run_browser_checks(site.home.url, shells, None if live else source.transport)
     for number, (fetched, facts) in enumerate(site.pages):
         if fetched.url in report.rendered:
             rendered = facts_of(fetched, report.rendered[fetched.url])
@@ -126,6 +129,9 @@ def run_audit(target, *, max_pages: int = 100, delay: float = 1.0, timeout: floa
               validator: bool = True, browser: bool = True, progress: bool = False) -> AuditResult:
     """Audit a portal: an ``http(s)://`` address, a folder of saved pages, an ``.html`` file or a WARC.
 
+    The practice portal's running server can be given itself (``run_audit(server)``): it is then
+    read wherever it listens, on a workshop server too (see :func:`~losi_course.audit.snapshots.open_target`).
+
     Live sites are read politely (robots.txt, ``delay`` seconds between requests to a host,
     ``timeout`` and ``max_bytes`` per response, at most ``max_pages`` pages, same host only).
     ``keywords`` is a folder of extra word lists (see :mod:`losi_course.audit.keywords`);
@@ -152,7 +158,7 @@ def run_audit(target, *, max_pages: int = 100, delay: float = 1.0, timeout: floa
     indicators = judge(context)
     pages = [dataclasses.replace(facts, url=source.display(facts.url), feeds=[source.display(f) for f in facts.feeds])
              for _, facts in site.pages]
-    return AuditResult(str(target), source.kind, pages, indicators, site.problems,
+    return AuditResult(source.target, source.kind, pages, indicators, site.problems,
                        _notes(site, policy, markup, report))
 
 

@@ -39,6 +39,7 @@ __all__ = ["Source", "open_target", "FolderTransport", "WarcTransport", "Recordi
            "SAVED_SITE", "WARC_SUFFIXES", "HTML_SUFFIXES"]
 
 SAVED_SITE = "http://saved-site.invalid/"
+_SOCKET_SITE = "http://localhost/"  # the name sent to a server on a Unix socket (any would do)
 WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 _MAX_SAVED_PAGES = 5000
@@ -57,6 +58,8 @@ class Source:
         transport: answers requests (live, folder or WARC).
         seeds: further pages to read whatever links say (every page of a saved folder).
         follow_links: whether pages are found by following links (a crawl).
+        shown_base: for a server read through a local socket, the address people use for it
+            (its ``start_url`` is shown as this).
 
     Example:
         >>> Source("url", "https://city.example", "https://city.example/", None).display("https://city.example/a")
@@ -69,11 +72,14 @@ class Source:
     transport: object
     seeds: list[str] = field(default_factory=list)
     follow_links: bool = True
+    shown_base: str | None = None
 
     def display(self, url: str) -> str:
         """How to show an address to a person: saved pages by their path in the folder."""
         if url.startswith(SAVED_SITE):
             return unquote(url[len(SAVED_SITE):]) or "index.html"
+        if self.shown_base and url.startswith(self.start_url):
+            return self.shown_base + url[len(self.start_url):]
         return url
 
 
@@ -335,6 +341,11 @@ def _saved_folder_root(folder: Path) -> Path:
 def open_target(target, policy: CrawlPolicy | None = None) -> Source:
     """Recognise a target: an ``http(s)://`` address, a folder, an ``.html`` file or a WARC.
 
+    A running server object (with ``url`` and ``socket_path``, as the practice portal's
+    server has) is read at its ``url``, or through its Unix socket when it has one (on a
+    workshop server the portal listens on a private socket, and its ``url`` is the address
+    for the participant's browser).
+
     Raises :class:`~losi_course.errors.LosiInputError` with what to type instead when the
     target is none of these.
 
@@ -347,6 +358,12 @@ def open_target(target, policy: CrawlPolicy | None = None) -> Source:
         losi_course.errors.LosiInputError: 'www.city.example' is not a web address, a folder or a file. For a live portal write the whole address, e.g. https://www.city.example
     """
     policy = policy or CrawlPolicy()
+    if hasattr(target, "url") and hasattr(target, "socket_path"):
+        if target.socket_path is None:
+            target = target.url
+        else:
+            return Source("url", str(target.url), _SOCKET_SITE, LiveTransport(policy, uds=str(target.socket_path)),
+                          shown_base=str(target.url))
     text = str(target).strip()
     if "://" in text:
         scheme = text.split("://", 1)[0].lower()
