@@ -87,13 +87,13 @@ class SaveError(LosiInputError):
 
     Example:
         >>> print(SaveError("team.csv", "it already exists. Add --force to replace it."))
-        team.csv was left unchanged: it already exists. Add --force to replace it.
+        Not saved to team.csv: it already exists. Add --force to replace it.
     """
 
     def __init__(self, path, problem: str):
         self.path = str(path)
         self.problem = problem
-        super().__init__(f"{self.path} was left unchanged: {problem}")
+        super().__init__(f"Not saved to {self.path}: {problem}")
 
 
 class ChangedOutsideError(SaveError):
@@ -128,7 +128,9 @@ def report_input_error(program: str, error: Exception, stream=None) -> int:
     stream = stream or sys.stderr
     sys.stdout.flush()
     message = " ".join(terminal_text(str(error)).split())
-    stream.write(textwrap.fill(f"{program}: {message}", width=100) + "\n")
+    # Paths stay whole (never broken at a hyphen), so they can be copied from the message.
+    stream.write(textwrap.fill(f"{program}: {message}", width=100, break_on_hyphens=False,
+                               break_long_words=False) + "\n")
     return 2
 
 

@@ -118,7 +118,7 @@ def save_file(path: str | os.PathLike, data: bytes, *, replace: bool = False,
         >>> save_file(path, b"other", replace_hint="add --force")
         Traceback (most recent call last):
         ...
-        losi_course.errors.SaveError: .../sheet.csv was left unchanged: it already exists and may hold someone's work. To replace it, add --force; to keep it, choose a new name, for example .../sheet-2.csv.
+        losi_course.errors.SaveError: Not saved to .../sheet.csv: it already exists and may hold someone's work. To replace it, add --force; to keep it, choose a new name, for example .../sheet-2.csv.
     """
     path = Path(path)
     for source in inputs:
@@ -159,7 +159,7 @@ def save_file(path: str | os.PathLike, data: bytes, *, replace: bool = False,
 def _os_reason(err: OSError) -> str:
     reason = err.strerror or str(err) or type(err).__name__
     advice = _OS_ADVICE.get(err.errno, "check the path and the folder's permissions")
-    return f"it could not be written ({reason}): {advice}."
+    return f"the system refused to write it ({reason}): {advice}."
 
 
 def free_name(path: Path) -> Path:

@@ -42,12 +42,14 @@ def _is_comment(line: str) -> bool:
 
 
 def _metadata_item(cells: list[str], delimiter: str) -> tuple[str, str] | None:
-    body = delimiter.join(cells).strip().lstrip("\ufeff").rstrip(delimiter).strip().strip('"').strip()
-    body = body[1:].strip() if body.startswith("#") else body
+    while cells and not cells[-1].strip():
+        cells = cells[:-1]  # the empty cells a spreadsheet adds to fill the row
+    # An unquoted comma splits a detail into cells (older files): join them back.
+    body = delimiter.join(cells).strip().lstrip("\ufeff").lstrip()[1:]
     if ":" not in body:
         return None
     key, value = body.split(":", 1)
-    return key.strip().lower(), value.strip().rstrip(delimiter).strip().strip('"').strip()
+    return key.strip().lower(), value.strip()
 
 
 def _header_line(text: str) -> str | None:

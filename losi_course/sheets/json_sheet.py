@@ -48,7 +48,7 @@ def _parse(raw: bytes, path, limits: SheetLimits):
     def number(convert):
         def parse(text: str):
             if len(text) > limits.json_max_number_length:
-                raise _Refused(f"it holds a number {len(text):,} characters long; a sheet needs no number longer "
+                raise _Refused(f"the file holds a number {len(text):,} characters long; a sheet needs no number longer "
                                f"than {limits.json_max_number_length}")
             return convert(text)
         return parse
@@ -63,13 +63,13 @@ def _parse(raw: bytes, path, limits: SheetLimits):
         return document
 
     def constant(name: str):
-        raise _Refused(f"it holds {name}, which is not a value a sheet can hold; leave the value empty (null) instead")
+        raise _Refused(f"the file holds {name}, which is not a value a sheet can hold; leave the value empty (null) instead")
 
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise SheetError(path, f"the file is not UTF-8 text, so it cannot be JSON: {utf8_problem(raw, err)}.") from None
-    too_deep = (f"it is nested more than {limits.max_depth} levels deep; a sheet needs three "
+    too_deep = (f"the JSON is nested more than {limits.max_depth} levels deep; a sheet needs three "
                 "(the sheet, its answers, one answer)")
     try:
         document = json.loads(text, object_pairs_hook=unique, parse_int=number(int),

@@ -37,6 +37,8 @@ class SheetLimits:
         xlsx_max_other_part_bytes: any other part of a workbook, once expanded.
         xlsx_max_expanded_bytes: all the parts of a workbook together, once expanded.
         xlsx_max_parts, xlsx_max_sheets: parts in the zip, sheets in the workbook.
+        xlsx_max_elements: XML elements in all the parts of a workbook together (reading each
+            one takes time, however small the file).
         max_depth: nesting of JSON values and of XML elements.
         json_max_number_length: characters in one JSON number.
 
@@ -55,6 +57,7 @@ class SheetLimits:
     xlsx_max_expanded_bytes: int = 64 * _MB
     xlsx_max_parts: int = 1_000
     xlsx_max_sheets: int = 256
+    xlsx_max_elements: int = 500_000
     max_depth: int = 64
     json_max_number_length: int = 30
 

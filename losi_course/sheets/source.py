@@ -60,11 +60,8 @@ def read_source(path: Path, limits: SheetLimits = LIMITS) -> bytes:
         losi_course.errors.SheetError: ...: this is a folder, not a sheet file.
     """
     try:
-        _refuse_foreign_link(path)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
         handle = os.open(path, flags)
-    except SheetError:
-        raise
     except FileNotFoundError:
         if path.is_symlink():
             raise SheetError(path, f"it is a link to {os.path.realpath(path)}, which does not exist.") from None
@@ -82,6 +79,7 @@ def read_source(path: Path, limits: SheetLimits = LIMITS) -> bytes:
             kind = next((words for test, words in _KINDS if test(info.st_mode)), "not an ordinary file")
             raise SheetError(path, f"this is {kind}, not a sheet file; reading it could go on forever. "
                                    "Give the name of a .csv, .xlsx or .json file.")
+        _refuse_foreign_link(path)
         if info.st_size > limits.max_bytes:
             raise _too_big(path, info.st_size, limits)
         chunks, total = [], 0
@@ -94,8 +92,8 @@ def read_source(path: Path, limits: SheetLimits = LIMITS) -> bytes:
         if total > limits.max_bytes:
             raise _too_big(path, total, limits, at_least=True)
         return b"".join(chunks)
-    except OSError as err:
-        raise SheetError(path, f"the file cannot be read ({err.strerror or err}).") from None
+    except (OSError, ValueError) as err:
+        raise SheetError(path, f"the file cannot be read ({getattr(err, 'strerror', None) or err}).") from None
     finally:
         os.close(handle)
 

@@ -33,7 +33,7 @@ _MISSING_MARKS = {"nan", "<na>", "none"}  # what programs write for a missing nu
 
 
 class UnreadableCell:
-    """A cell whose content cannot be taken as written; ``problem`` says why.
+    """A cell whose content cannot be taken as written; ``problem`` says why, ``advice`` what to do.
 
     Example:
         >>> cell = UnreadableCell("holds a formula (=IF(A2,1,0)) whose result was never saved", "=IF(A2,1,0)")
@@ -41,9 +41,10 @@ class UnreadableCell:
         ('=IF(A2,1,0)', 'holds a formula ')
     """
 
-    def __init__(self, problem: str, shown: str = "=formula"):
+    def __init__(self, problem: str, shown: str = "=formula", advice: str = ""):
         self.problem = problem
         self.shown = shown
+        self.advice = advice
 
     def __str__(self) -> str:
         return self.shown
@@ -145,8 +146,12 @@ def build_assessment(path: str | Path, metadata: dict, records: Iterable, editio
         raise SheetError(path, str(err)) from None
     assessment = Assessment(chosen, **{k: clean_line(v) for k, v in metadata.items() if k in METADATA_KEYS})
     problems: list[tuple[str, int, str]] = []
+    advice: list[str] = []  # said once, however many rows need it
     first_seen: dict[str, int] = {}
     for row_word, number, cells in records:
+        for cell in cells.values():
+            if isinstance(cell, UnreadableCell) and cell.advice and cell.advice not in advice:
+                advice.append(cell.advice)
         raw_id = cells.get("id", "")
         if isinstance(raw_id, UnreadableCell) or str(raw_id).strip() == "":
             problems.append((row_word, number, "the id is empty." if str(raw_id).strip() == "" else
@@ -177,12 +182,13 @@ def build_assessment(path: str | Path, metadata: dict, records: Iterable, editio
                                f"{chosen} instrument {'are' if len(absent) > 1 else 'is'} missing: {listed}{more}. "
                                "Add a row for each (leave the value empty if not assessed yet), or start "
                                "from a blank sheet: losi-course template -o FILE.")
+    then = "".join(f" {line}" for line in advice)
     if len(problems) == 1:
         row_word, number, message = problems[0]
-        raise SheetError(path, message if row_word == "row" else f"{row_word} {number}: {message}",
+        raise SheetError(path, (message if row_word == "row" else f"{row_word} {number}: {message}") + then,
                          row=number if row_word == "row" else None)
     if problems:
         shown = "; ".join(f"{w} {n}: {m.rstrip('.')}" for w, n, m in problems[:_MAX_LISTED])
         more = f"; and {len(problems) - _MAX_LISTED} more" if len(problems) > _MAX_LISTED else ""
-        raise SheetError(path, f"{len(problems)} problems. {shown}{more}.")
+        raise SheetError(path, f"{len(problems)} problems. {shown}{more}.{then}")
     return assessment

@@ -7,8 +7,9 @@ every empty cell before it. So before openpyxl sees the file, :func:`inspect_wor
 * checks every part of the zip against its expanded size, and all of them together
   (Python's zip reader never expands a part beyond the size it declares);
 * reads every XML part through defusedxml (no document types, no entities: no "billion
-  laughs"), streaming, with a bounded nesting depth, so a malformed or damaged part
-  (a broken checksum, truncated data) is a clear error;
+  laughs"), streaming, with a bounded nesting depth and a bounded number of elements in all,
+  so a malformed or damaged part (a broken checksum, truncated data) is a clear error and a
+  part padded with millions of tiny elements is refused in about a second;
 * finds the sheets the course reads (``Assessment`` or the first worksheet, and ``About``) and
   measures how far their cells really reach (empty formatted cells do not count, and what a
   sheet declares about its own size is not trusted), and which cells hold a formula whose
@@ -78,7 +79,15 @@ def _damaged(path, detail: str) -> SheetError:
                             "or save it as .csv.")
 
 
-def _walk(path, archive: zipfile.ZipFile, member: str, limits: SheetLimits):
+class _Budget:
+    """The XML elements a workbook may still hold (shared by all its parts)."""
+
+    def __init__(self, limits: SheetLimits):
+        self.left = limits.xlsx_max_elements
+        self.limit = limits.xlsx_max_elements
+
+
+def _walk(path, archive: zipfile.ZipFile, member: str, limits: SheetLimits, budget: _Budget):
     """Stream ``(event, element)`` of one XML part through defusedxml, in flat memory."""
     from defusedxml.ElementTree import iterparse
 
@@ -86,6 +95,10 @@ def _walk(path, archive: zipfile.ZipFile, member: str, limits: SheetLimits):
     with archive.open(member) as stream:
         for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
             if event == "start":
+                budget.left -= 1
+                if budget.left < 0:
+                    raise SheetError(path, f"the workbook holds more than {budget.limit:,} XML elements (a LOSI "
+                                           "workbook holds a few thousand). It is not an assessment sheet.")
                 stack.append(element)
                 if len(stack) > limits.max_depth:
                     raise _damaged(path, f"the part {member} nests more than {limits.max_depth} levels deep")
@@ -126,14 +139,15 @@ def _is_xml(name: str) -> bool:
     return name.endswith((".xml", ".rels"))
 
 
-def _relationships(path, archive, names: set[str], part: str, limits: SheetLimits) -> dict[str, tuple[str, str]]:
+def _relationships(path, archive, names: set[str], part: str, limits: SheetLimits,
+                   budget: _Budget) -> dict[str, tuple[str, str]]:
     """``{id: (type, part name)}`` of the relationships of ``part``."""
     folder, base = posixpath.split(part)
     rels = posixpath.join(folder, "_rels", base + ".rels")
     found: dict[str, tuple[str, str]] = {}
     if rels not in names:
         return found
-    for event, element in _walk(path, archive, rels, limits):
+    for event, element in _walk(path, archive, rels, limits, budget):
         if event == "end" and _local(element.tag) == "Relationship":
             target = element.get("Target", "")
             resolved = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
@@ -143,15 +157,15 @@ def _relationships(path, archive, names: set[str], part: str, limits: SheetLimit
     return found
 
 
-def _worksheets(path, archive, names: set[str], limits: SheetLimits) -> list[SheetPart]:
-    package = _relationships(path, archive, names, "", limits)
+def _worksheets(path, archive, names: set[str], limits: SheetLimits, budget: _Budget) -> list[SheetPart]:
+    package = _relationships(path, archive, names, "", limits, budget)
     workbook = next((target for kind, target in package.values() if kind.endswith("/officeDocument")),
                     "xl/workbook.xml")
     if workbook not in names:
         raise _damaged(path, "it has no workbook part")
-    links = _relationships(path, archive, names, workbook, limits)
+    links = _relationships(path, archive, names, workbook, limits, budget)
     sheets = []
-    for event, element in _walk(path, archive, workbook, limits):
+    for event, element in _walk(path, archive, workbook, limits, budget):
         if event != "end" or _local(element.tag) != "sheet":
             continue
         kind, member = links.get(element.get(_REL_ID, ""), ("", ""))
@@ -177,10 +191,10 @@ def _position(path, reference: str, row: int, column: int) -> tuple[int, int]:
     return int(digits), number
 
 
-def _scan_sheet(path, archive, sheet: SheetPart, limits: SheetLimits) -> None:
+def _scan_sheet(path, archive, sheet: SheetPart, limits: SheetLimits, budget: _Budget) -> None:
     """Measure how far the cells of ``sheet`` reach, refusing it beyond the limits."""
     row = column = cells = 0
-    for event, element in _walk(path, archive, sheet.member, limits):
+    for event, element in _walk(path, archive, sheet.member, limits, budget):
         tag = _local(element.tag)
         if event == "start":
             if tag == "row":
@@ -212,9 +226,9 @@ def _scan_sheet(path, archive, sheet: SheetPart, limits: SheetLimits) -> None:
             sheet.uncached[(row, column)] = "=" + (text[:40] + ("…" if len(text) > 40 else "") if text else "…")
 
 
-def _count_texts(path, archive, member: str, limits: SheetLimits) -> None:
+def _count_texts(path, archive, member: str, limits: SheetLimits, budget: _Budget) -> None:
     count = 0
-    for event, element in _walk(path, archive, member, limits):
+    for event, element in _walk(path, archive, member, limits, budget):
         if event == "end" and _local(element.tag) == "si":
             count += 1
             if count > limits.max_cells:
@@ -245,16 +259,17 @@ def inspect_workbook(path, raw: bytes, limits: SheetLimits = LIMITS) -> Workbook
             infos = archive.infolist()
             _check_sizes(path, infos, limits)
             names = {info.filename for info in infos}
-            sheets = _worksheets(path, archive, names, limits)
+            budget = _Budget(limits)
+            sheets = _worksheets(path, archive, names, limits, budget)
             plan = WorkbookPlan(sheets)
             measured = {s.member: s for s in (plan.main(), plan.find("About")) if s is not None}
             for info in infos:
                 if info.filename in measured:
-                    _scan_sheet(path, archive, measured[info.filename], limits)
+                    _scan_sheet(path, archive, measured[info.filename], limits, budget)
                 elif info.filename.endswith("sharedStrings.xml"):
-                    _count_texts(path, archive, info.filename, limits)
+                    _count_texts(path, archive, info.filename, limits, budget)
                 elif _is_xml(info.filename):
-                    for _ in _walk(path, archive, info.filename, limits):
+                    for _ in _walk(path, archive, info.filename, limits, budget):
                         pass
         except SheetError:
             raise

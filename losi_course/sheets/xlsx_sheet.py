@@ -32,6 +32,9 @@ from .xlsx_guard import SheetPart, inspect_workbook
 
 __all__ = ["xlsx_table", "xlsx_bytes"]
 
+_RECALCULATE = ("Open the file in Excel or LibreOffice and save it again (that calculates the formulas), "
+                "or type the answers themselves.")
+
 _GUIDE = [
     "How to fill in this LOSI assessment sheet",
     "",
@@ -57,9 +60,8 @@ def _rows(worksheet, part: SheetPart) -> list[tuple[int, list]]:
         values = ["" if v is None else v for v in row]
         for (r, c), formula in part.uncached.items():
             if r == number:
-                values[c - 1] = UnreadableCell(f"holds a formula ({formula}) whose result was never saved in the "
-                                               "file. Open the file in Excel or LibreOffice and save it again (that "
-                                               "calculates it), or type the answer itself", formula)
+                values[c - 1] = UnreadableCell(f"holds a formula ({formula}) whose result was never saved in the file",
+                                               formula, _RECALCULATE)
         table.append((number, values))
     return table
 
