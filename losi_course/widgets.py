@@ -23,8 +23,13 @@ How the form treats the file (the rules, in one place):
 * **A file changed by someone else** (another program, or a second form on the same file)
   after this form last saved it is not overwritten either: the status line says so and
   the answers stay in ``form.sheet``.
-* **A save that fails** (disk full, no permission) is shown in the status line; the
-  answers stay in memory and the next change tries again (or call ``form.save()``).
+* **A save that fails** (disk full, no permission, a read-only file) is shown in the status
+  line; the answers stay in memory and the next change tries again (or call ``form.save()``).
+* **Text a sheet cannot hold** (invisible control characters, more than 32,767 characters in
+  one box) is cleaned before it is saved, the box shows what was saved, and the status line
+  says what changed, so what the form saves it can always open again. Text that a spreadsheet
+  would run as a formula (``=HYPERLINK(...)``) is shown and kept as typed; only the CSV file
+  marks it as text.
 * **While nbgrader grades** (the ``NBGRADER_EXECUTION`` variable is set) the form is not
   drawn: ``form.widget`` is a one-line note, but ``form.sheet``, ``form.set`` and
   ``form.score`` work as usual. Nothing in the form ever waits for input.
@@ -50,12 +55,12 @@ from typing import Any, NamedTuple
 
 from .assessment import METADATA_KEYS, Assessment, clean_text
 from .course import CourseFolder
-from .errors import LosiInputError, SheetError
+from .errors import ChangedOutsideError, LosiInputError, SheetError
 from .filesafety import FileGuard, free_name
 from .form_view import HELP_HTML, criterion_titles, header_html, indicator_html, score_html
 from .framework import load_instrument
 from .scoring import LosiScore, score_assessment
-from .sheets import SHEET_FORMATS, read_sheet, write_sheet
+from .sheets import SHEET_FORMATS, clean_line, cleaning_note, read_sheet, write_sheet
 
 __all__ = ["assessment_form", "AssessmentForm", "IndicatorControls", "CHOICES"]
 
@@ -155,7 +160,7 @@ class AssessmentForm:
                 f"The form does not know the detail{'s' if len(unknown) > 1 else ''} "
                 f"{', '.join(repr(k) for k in unknown)}; it accepts {', '.join(METADATA_KEYS)} "
                 "(for example city='Velmora', assessor='Ana Silva').")
-        given = {k: " ".join(str(v).split()) for k, v in metadata.items() if v is not None and str(v).strip()}
+        given = {k: clean_line(v) for k, v in metadata.items() if v is not None and clean_line(v)}
         self.path = Path(path)
         _check_extension(self.path)
 
@@ -170,7 +175,8 @@ class AssessmentForm:
         self._guard = FileGuard(self.path)  # what is on disk now, to notice outside changes
         self._widgets: dict[str, Any] = {}
 
-        notices: list[str] = []
+        notices: list[str] = [cleaning_note(f"The {key}", metadata[key], value) for key, value in given.items()]
+        notices = [notice for notice in notices if notice]
         needs_save = True
         if self.path.is_file() and self.path.stat().st_size == 0:
             notices.append(f"{self.path.name} was an empty file; the form uses it for a new assessment.")
@@ -233,7 +239,9 @@ class AssessmentForm:
             >>> form.save()
             True
         """
-        if self._guard.changed_outside():
+        try:
+            write_sheet(self.sheet, self.path, guard=self._guard)  # the course's guarded, atomic save
+        except ChangedOutsideError:
             self.saved = False
             self.last_error = (
                 f"{self.path.name} was changed outside this form (by another program, or by another form "
@@ -243,8 +251,10 @@ class AssessmentForm:
                 "Run the cell that opens the form again to load the file as it is now, or keep this form's "
                 f"answers in a new file with form.save_as('{free_name(self.path).name}').", error=True)
             return False
-        try:
-            write_sheet(self.sheet, self.path)
+        except LosiInputError as err:  # refused (read-only file, a folder) or failed (no permission)
+            problem = getattr(err, "problem", str(err)).rstrip(".")
+            self._save_failed(f"{self.path} could not be written: {problem}")
+            return False
         except OSError as err:
             reason = err.strerror or str(err) or type(err).__name__
             self._save_failed(f"{self.path} could not be written ({reason})")
@@ -328,6 +338,9 @@ class AssessmentForm:
         self.sheet.set(key, value, evidence=evidence, note=note)  # validates the value first
         self._sync_widgets(key)
         self._changed()
+        answer = self.sheet.answers[key]
+        self._tell([cleaning_note(f"The {field} of {key}", given, getattr(answer, field))
+                    for field, given in (("evidence", evidence), ("note", note)) if given is not None])
 
     @property
     def score(self) -> LosiScore:
@@ -366,8 +379,13 @@ class AssessmentForm:
         if self._syncing:
             return
         try:
-            setattr(self.sheet.answers[key], field, clean_text(change["new"]))
+            cleaned = clean_text(change["new"])
+            setattr(self.sheet.answers[key], field, cleaned)
+            note = cleaning_note(f"The {field} of {key}", change["new"], cleaned)
+            if cleaned != str(change["new"] or "").strip():  # the box shows what was saved
+                self._sync_widgets(key)
             self._changed()
+            self._tell([note])
         except Exception as err:
             self._set_status(f"⚠ That text was not recorded ({type(err).__name__}: {err}).", error=True)
 
@@ -385,6 +403,12 @@ class AssessmentForm:
             self._syncing = False
 
     # -- display --------------------------------------------------------------------------
+    def _tell(self, notes: list[str]) -> None:
+        """Add what cleaning did to the user's text to the status line."""
+        told = " ".join(note for note in notes if note)
+        if told:
+            self._set_status(f"{self.status} ℹ {told}", error=not self.saved)
+
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status = text
         status = self._widgets.get("status")
