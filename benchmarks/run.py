@@ -11,9 +11,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import bench_hardening  # noqa: E402
 import bench_library  # noqa: E402
 
-SUITES = [("Library", [bench_library.bench_import, bench_library.bench_scoring])]
+SUITES = [("Library", [bench_library.bench_import, bench_library.bench_scoring]),
+          ("Hostile sheets", [bench_hardening.bench_hostile_sheets])]
 
 try:
     import bench_notebooks  # noqa: E402
