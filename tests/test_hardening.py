@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import shutil
 import stat
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import pytest
 from conftest import run_cli_in_process as run
 
 import hostile_files
+from test_data import data_copy  # noqa: F401 - the data folder copy that the data tests use
 from losi_course import datafiles
 from losi_course.assessment import Assessment, clean_text
 from losi_course.errors import LosiInputError, SaveError, SheetError
@@ -381,14 +381,6 @@ def test_deep_json_and_long_numbers(tmp_path):
     assert "nested more than 64 levels deep" in _one_paragraph(run("score", deep))
     long = hostile_files.long_number_json(tmp_path / "long.json")
     assert "a number 5,000 characters long" in _one_paragraph(run("score", long))
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    folder = tmp_path / "data"
-    shutil.copytree(datafiles.data_dir(), folder)
-    monkeypatch.setenv("LOSI_COURSE_DATA_DIR", str(folder))
-    return folder
 
 
 @pytest.mark.parametrize("line", [b"not a checksum line", b"\xff\xfe broken bytes", b"0" * 64 + b"  a\x00b.csv",
