@@ -49,7 +49,15 @@ _KEEP_CHILDREN = 64  # children an element keeps while its part is streamed (mem
 
 @dataclass
 class SheetPart:
-    """One worksheet of a workbook: its name, its zip part and how far its cells reach."""
+    """One worksheet of a workbook: its name, its zip part and how far its cells reach.
+
+    ``rows`` and ``columns`` count up to the last cell that holds something; ``uncached``
+    maps ``(row, column)`` to the formula of each cell whose result was never saved.
+
+    Example:
+        >>> SheetPart("Assessment", "xl/worksheets/sheet1.xml", rows=96, columns=8).rows
+        96
+    """
 
     name: str
     member: str
@@ -60,16 +68,22 @@ class SheetPart:
 
 @dataclass
 class WorkbookPlan:
-    """The worksheets of a checked workbook, in order (see :func:`inspect_workbook`)."""
+    """The worksheets of a checked workbook, in order (see :func:`inspect_workbook`).
+
+    Example:
+        >>> plan = WorkbookPlan([SheetPart("Notes", "a.xml"), SheetPart("About", "b.xml")])
+        >>> plan.main().name, plan.find("About").member, plan.find("Guide")
+        ('Notes', 'b.xml', None)
+    """
 
     sheets: list[SheetPart]
 
     def find(self, name: str) -> SheetPart | None:
-        """The worksheet called ``name``, if there is one."""
+        """The worksheet called ``name``, if there is one (see the class example)."""
         return next((s for s in self.sheets if s.name == name), None)
 
     def main(self) -> SheetPart | None:
-        """The sheet of answers: ``Assessment``, or else the first worksheet."""
+        """The sheet of answers: ``Assessment``, or else the first worksheet (see the class example)."""
         return self.find("Assessment") or (self.sheets[0] if self.sheets else None)
 
 
