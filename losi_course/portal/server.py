@@ -325,8 +325,8 @@ def serve_portal(port: int = 8000, host: str = "127.0.0.1") -> None:
         The fictional Velmora portal is at http://127.0.0.1:8000/ - press Ctrl+C to stop.
     """
     server = start_portal_server(port=port, host=host)
-    print(f"The fictional Velmora portal is at {server.url} - press Ctrl+C to stop.", flush=True)
-    try:
+    try:  # Ctrl+C may come as soon as the address is shown, even before print returns
+        print(f"The fictional Velmora portal is at {server.url} - press Ctrl+C to stop.", flush=True)
         server.wait()
     except KeyboardInterrupt:
         print("\nStopping the Velmora portal. Goodbye!", flush=True)
