@@ -25,11 +25,8 @@ How the form treats the file (the rules, in one place):
   the answers stay in ``form.sheet``.
 * **A save that fails** (disk full, no permission, a read-only file) is shown in the status
   line; the answers stay in memory and the next change tries again (or call ``form.save()``).
-* **Text a sheet cannot hold** (invisible control characters, more than 32,767 characters in
-  one box) is cleaned before it is saved, the box shows what was saved, and the status line
-  says what changed, so what the form saves it can always open again. Text that a spreadsheet
-  would run as a formula (``=HYPERLINK(...)``) is shown and kept as typed; only the CSV file
-  marks it as text.
+* **Text a sheet cannot hold** (control characters, over 32,767 characters) is cleaned, shown
+  as saved, and the status line says so. Formula-like text (``=HYPERLINK(...)``) stays as typed.
 * **While nbgrader grades** (the ``NBGRADER_EXECUTION`` variable is set) the form is not
   drawn: ``form.widget`` is a one-line note, but ``form.sheet``, ``form.set`` and
   ``form.score`` work as usual. Nothing in the form ever waits for input.
@@ -68,11 +65,8 @@ __all__ = ["assessment_form", "AssessmentForm", "IndicatorControls", "CHOICES"]
 CHOICES = ("Yes", "No", "Not sure")
 _TO_SHEET = {"Yes": "yes", "No": "no", "Not sure": "not sure", None: ""}
 _FROM_STATE = {"yes": "Yes", "no": "No", "not sure": "Not sure", "": None}
-_TOOLTIPS = (
-    "Found on the portal",
-    "Absent, or you could not find it (LOSI counts both as not met)",
-    "Decide later (counts as not found for now)",
-)
+_TOOLTIPS = ("Found on the portal", "Absent, or you could not find it (LOSI counts both as not met)",
+             "Decide later (counts as not found for now)")
 _ERROR_STYLE = "color:#b00020;font-weight:bold"
 
 
@@ -116,6 +110,12 @@ def _close_tree(widget) -> None:
         if inner is not None and hasattr(inner, "close"):
             inner.close()
     widget.close()
+
+
+def _why(error: Exception) -> str:  # why a save failed, after "could not be written"
+    if isinstance(error, LosiInputError):  # refused (a read-only file, a folder) or no permission
+        return ": " + getattr(error, "problem", str(error)).rstrip(".")
+    return f" ({getattr(error, 'strerror', None) or f'{type(error).__name__}: {error}'})"
 
 
 def _check_extension(path: Path) -> None:
@@ -175,8 +175,7 @@ class AssessmentForm:
         self._guard = FileGuard(self.path)  # what is on disk now, to notice outside changes
         self._widgets: dict[str, Any] = {}
 
-        notices: list[str] = [cleaning_note(f"The {key}", metadata[key], value) for key, value in given.items()]
-        notices = [notice for notice in notices if notice]
+        notices = [n for n in (cleaning_note(f"The {k}", metadata[k], v) for k, v in given.items()) if n]
         needs_save = True
         if self.path.is_file() and self.path.stat().st_size == 0:
             notices.append(f"{self.path.name} was an empty file; the form uses it for a new assessment.")
@@ -242,25 +241,15 @@ class AssessmentForm:
         try:
             write_sheet(self.sheet, self.path, guard=self._guard)  # the course's guarded, atomic save
         except ChangedOutsideError:
-            self.saved = False
-            self.last_error = (
+            self._save_failed(
                 f"{self.path.name} was changed outside this form (by another program, or by another form "
-                "on the same file) after this form last saved it, so the form will not overwrite it")
-            self._set_status(
-                f"⚠ Not saved ({_now()}): {self.last_error}. Your answers are still here, in form.sheet. "
-                "Run the cell that opens the form again to load the file as it is now, or keep this form's "
-                f"answers in a new file with form.save_as('{free_name(self.path).name}').", error=True)
-            return False
-        except LosiInputError as err:  # refused (read-only file, a folder) or failed (no permission)
-            problem = getattr(err, "problem", str(err)).rstrip(".")
-            self._save_failed(f"{self.path} could not be written: {problem}")
-            return False
-        except OSError as err:
-            reason = err.strerror or str(err) or type(err).__name__
-            self._save_failed(f"{self.path} could not be written ({reason})")
+                "on the same file) after this form last saved it, so the form will not overwrite it",
+                "Your answers are still here, in form.sheet. Run the cell that opens the form again to load "
+                "the file as it is now, or keep this form's answers in a new file with "
+                f"form.save_as('{free_name(self.path).name}').")
             return False
         except Exception as err:  # never let a save break a click; say what happened
-            self._save_failed(f"{self.path} could not be written ({type(err).__name__}: {err})")
+            self._save_failed(f"{self.path} could not be written{_why(err)}")
             return False
         self._guard.remember()
         self.saved = True
@@ -268,13 +257,13 @@ class AssessmentForm:
         self._set_status(f"Saved {_now()} — {self._progress()}")
         return True
 
-    def _save_failed(self, reason: str) -> None:
+    def _save_failed(self, reason: str, advice: str = "") -> None:
         self.saved = False
         self.last_error = reason
-        self._set_status(
-            f"⚠ Not saved ({_now()}): {reason}. Your answers are kept in this notebook while the kernel "
-            "runs, and the next change tries again. Free some disk space or fix the folder's permissions, "
-            "or save to another file with form.save_as('other-name.csv').", error=True)
+        advice = advice or ("Your answers are kept in this notebook while the kernel runs, and the next change "
+                            "tries again. Free some disk space or fix the folder's permissions, or save to "
+                            "another file with form.save_as('other-name.csv').")
+        self._set_status(f"⚠ Not saved ({_now()}): {reason}. {advice}", error=True)
 
     def save_as(self, path: str | os.PathLike) -> bool:
         """Save to a new file and keep saving there; an existing file is never overwritten.
@@ -338,9 +327,8 @@ class AssessmentForm:
         self.sheet.set(key, value, evidence=evidence, note=note)  # validates the value first
         self._sync_widgets(key)
         self._changed()
-        answer = self.sheet.answers[key]
-        self._tell([cleaning_note(f"The {field} of {key}", given, getattr(answer, field))
-                    for field, given in (("evidence", evidence), ("note", note)) if given is not None])
+        self._tell([cleaning_note(f"The {f} of {key}", given, getattr(self.sheet.answers[key], f))
+                    for f, given in (("evidence", evidence), ("note", note)) if given is not None])
 
     @property
     def score(self) -> LosiScore:
@@ -356,10 +344,8 @@ class AssessmentForm:
         return score_assessment(self.sheet, unanswered="not found")
 
     def _progress(self) -> str:
-        total = len(self.sheet.answers)
-        done = total - len(self.sheet.unanswered)
-        unsure = len(self.sheet.not_sure)
-        return f"{done} of {total} answered" + (f", {unsure} not sure" if unsure else "")
+        total, unsure = len(self.sheet.answers), len(self.sheet.not_sure)
+        return f"{total - len(self.sheet.unanswered)} of {total} answered" + (f", {unsure} not sure" if unsure else "")
 
     def _changed(self) -> None:
         self.save()
@@ -381,11 +367,10 @@ class AssessmentForm:
         try:
             cleaned = clean_text(change["new"])
             setattr(self.sheet.answers[key], field, cleaned)
-            note = cleaning_note(f"The {field} of {key}", change["new"], cleaned)
-            if cleaned != str(change["new"] or "").strip():  # the box shows what was saved
-                self._sync_widgets(key)
+            if cleaned != str(change["new"] or "").strip():
+                self._sync_widgets(key)  # the box shows what was saved
             self._changed()
-            self._tell([note])
+            self._tell([cleaning_note(f"The {field} of {key}", change["new"], cleaned)])
         except Exception as err:
             self._set_status(f"⚠ That text was not recorded ({type(err).__name__}: {err}).", error=True)
 
@@ -403,8 +388,7 @@ class AssessmentForm:
             self._syncing = False
 
     # -- display --------------------------------------------------------------------------
-    def _tell(self, notes: list[str]) -> None:
-        """Add what cleaning did to the user's text to the status line."""
+    def _tell(self, notes: list[str]) -> None:  # what cleaning did to the user's text, on the status line
         told = " ".join(note for note in notes if note)
         if told:
             self._set_status(f"{self.status} ℹ {told}", error=not self.saved)
