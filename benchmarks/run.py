@@ -12,12 +12,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_audit  # noqa: E402
+import bench_hardening  # noqa: E402
 import bench_library  # noqa: E402
 import bench_report  # noqa: E402
 
 SUITES = [("Library", [bench_library.bench_import, bench_library.bench_scoring]),
           ("Portal pre-check", [bench_audit.bench_velmora_static, bench_audit.bench_huge_page,
-                                bench_audit.bench_velmora_http])]
+                                bench_audit.bench_velmora_http]),
+          ("Hostile sheets", [bench_hardening.bench_hostile_sheets])]
 SUITES.append(("Scorecard report", [bench_report.bench_scorecard]))
 
 try:

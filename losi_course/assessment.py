@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["Answer", "Assessment", "AnswerMapping", "parse_answer", "read_answer_mapping",
-           "assessment_from_answers", "clean_text", "ANSWER_HELP", "METADATA_KEYS"]
+           "assessment_from_answers", "clean_text", "TEXT_LIMIT", "ANSWER_HELP", "METADATA_KEYS"]
 
 METADATA_KEYS = ("city", "country", "assessor", "date")
 
@@ -33,21 +33,44 @@ _YES = {"1", "yes", "true", "1.0"}
 _NO = {"0", "no", "false", "0.0"}
 _NOT_SURE = {"not sure", "unsure", "?"}
 
-# Control characters (other than tab and newlines) cannot be stored in an Excel sheet and are
-# never meaningful in a URL or a note: they arrive by accident when text is pasted.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What no sheet can hold or read back, removed from every text: control characters other than
+# tab and line breaks (Excel refuses them; they arrive by accident when text is pasted), lone
+# surrogates (not encodable in UTF-8) and the Unicode non-characters (not allowed in XML).
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufdd0-\ufdef"
+                         "\ufffe\uffff\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff"
+                         "\U0004fffe\U0004ffff\U0005fffe\U0005ffff\U0006fffe\U0006ffff\U0007fffe"
+                         "\U0007ffff\U0008fffe\U0008ffff\U0009fffe\U0009ffff\U000afffe\U000affff"
+                         "\U000bfffe\U000bffff\U000cfffe\U000cffff\U000dfffe\U000dffff\U000efffe"
+                         "\U000effff\U000ffffe\U000fffff\U0010fffe\U0010ffff]")
+# Line breaks of every kind become "\n": a carriage return does not survive an XLSX round trip,
+# and U+0085, U+2028 and U+2029 split lines where a CSV reader does not expect it.
+_LINE_BREAKS = re.compile("\r\n?|[\x85\u2028\u2029]")
+
+#: The longest text a sheet cell holds: Excel's limit, applied in every format.
+TEXT_LIMIT = 32_767
 
 
-def clean_text(value: object) -> str:
-    """Text for an evidence or note field: stripped, without invisible control characters.
+def clean_text(value: object, limit: int | None = TEXT_LIMIT) -> str:
+    r"""Text for an evidence or note field: what every sheet format can hold and read back.
+
+    Stripped; without invisible control characters, lone surrogates or non-characters; line
+    breaks written ``\n``; at most ``limit`` characters (32,767, Excel's limit for a cell;
+    ``None`` for no limit).
 
     Example:
         >>> clean_text("  see page\x0b 3 ")
         'see page 3'
-        >>> clean_text(None)
-        ''
+        >>> clean_text("line one\u2028line two\r\n")
+        'line one\nline two'
+        >>> len(clean_text("x" * 40_000)), clean_text(None)
+        (32767, '')
     """
-    return "" if value is None else _CONTROL_CHARACTERS.sub("", str(value)).strip()
+    if value is None:
+        return ""
+    text = _LINE_BREAKS.sub("\n", _UNSTORABLE.sub("", str(value))).strip()
+    if limit is not None and len(text) > limit:
+        text = text[:limit].rstrip()
+    return text
 
 
 ANSWER_HELP = (

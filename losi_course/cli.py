@@ -3,19 +3,22 @@
 Commands (this contract is relied on by other tools):
 
 * ``losi-course indicators [--edition 2024|2022] [--csv]``
-* ``losi-course template [--edition 2024] -o FILE``
+* ``losi-course template [--edition 2024] -o FILE [--force]``
 * ``losi-course score SHEET [--json] [--partial]``
 * ``losi-course data list | show NAME [--csv] | sources | verify``
 * ``losi-course lab`` (what ``make lab`` starts)
 * ``losi-course solutions [SESSION ...]`` (worked solutions for self-paced learners)
 * ``losi-course portal serve [--port N] | path``
-* ``losi-course reconcile SHEET_A SHEET_B [--json] [--consensus FILE]``
+* ``losi-course reconcile SHEET_A SHEET_B [--json] [--consensus FILE [--force]]``
 * ``losi-course audit TARGET [--json] [--sheet OUT]`` and ``losi-course audit capture URL -o FILE``
   (the portal pre-check: see :mod:`losi_course.audit`)
 * ``losi-course instructor STEP`` (release, collect, grade, feedback, export, validate,
   solutions, lab: see :mod:`losi_course.instructor`)
 
-Bad input exits with code 2 and a one-paragraph message, never a traceback.
+Bad input exits with code 2 and a one-paragraph message, never a traceback; an unexpected
+internal error prints one line saying where its details were written, and exits with code 1.
+No command replaces a file that may hold answers unless ``--force`` is given, and none ever
+writes over a file it is reading. Text taken from files is printed without control characters.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from . import data, datafiles, portal
 from .version import __version__
 from .audit.cli import add_audit_parser
 from .course import CourseFolder
-from .errors import LosiInputError, report_input_error
+from .errors import LosiInputError, report_input_error, report_internal_error, terminal_text
 from .framework import load_instrument
 from .instructor.cli import add_instructor_parser
 from .instructor.lab import instructor_lab
@@ -39,12 +42,16 @@ from .lab import start_lab
 from .reconcile import reconcile
 from .report.cli import add_report_parser
 from .scoring import score_assessment
-from .sheets import read_sheet, write_sheet, write_template
+from .sheets import clean_line, read_sheet, write_sheet, write_template
 
 __all__ = ["main", "build_parser"]
 
 
+_FORCE_HINT = "add --force"
+
+
 def _out(text: str = "") -> None:
+    text = terminal_text(text)  # sheets come from anyone: no escape sequences reach the terminal
     sys.stdout.write(text + ("\n" if not text.endswith("\n") else ""))
 
 
@@ -77,10 +84,15 @@ def _cmd_indicators(args) -> int:
 
 
 def _cmd_template(args) -> int:
-    path = write_template(args.output, edition=args.edition, city=args.city or "",
-                          country=args.country or "", assessor=args.assessor or "")
+    given = {"city": args.city, "country": args.country, "assessor": args.assessor}
+    path = write_template(args.output, edition=args.edition, replace=args.force, replace_hint=_FORCE_HINT,
+                          **{k: v or "" for k, v in given.items()})
     _out(f"Wrote a blank LOSI {args.edition} sheet to {path}. Fill in the value column with yes or no, "
          f"then run: losi-course score {path}")
+    for key, value in given.items():
+        if value and clean_line(value) != " ".join(value.split()):
+            _out(f"Note: the {key} was written as '{clean_line(value)}': a sheet cannot hold the control "
+                 "characters it contained.")
     return 0
 
 
@@ -151,20 +163,32 @@ def _cmd_portal(args) -> int:
 
 def _cmd_reconcile(args) -> int:
     result = reconcile(read_sheet(args.sheet_a), read_sheet(args.sheet_b))
+    consensus = result.consensus() if args.consensus else None
+    if consensus is not None:  # saved first: a refused file leaves no half-done output
+        write_sheet(consensus, args.consensus, replace=args.force, replace_hint=_FORCE_HINT,
+                    inputs=(args.sheet_a, args.sheet_b))
     if args.json:
         _out(json.dumps(result.to_dict(), ensure_ascii=False))
     else:
         _out(result.summary())
-    if args.consensus:
-        consensus = result.consensus()
-        write_sheet(consensus, args.consensus)
-        if not args.json:
+        if consensus is not None:
             _out(f"Wrote the consensus sheet to {args.consensus} "
                  f"({len(consensus.unanswered)} indicator(s) left blank to resolve).")
     return 0
 
 
 # ----------------------------------------------------------------------------- parser
+def _port(text: str) -> int:
+    """A TCP port number given on the command line (0 picks a free one)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"the port must be a whole number from 0 to 65535, not {text!r}")
+    return number
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # argparse's own errors: same exit code 2, friendlier text
         self.print_usage(sys.stderr)
@@ -190,8 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_indicators)
 
     p = sub.add_parser("template", help="write a blank assessment sheet (.xlsx, .csv or .json)")
-    p.add_argument("--edition", default="2024", choices=["2024", "2022"])
+    # 2024 is the only edition whose whole instrument is published; others get an explanation.
+    p.add_argument("--edition", default="2024", metavar="2024", help="the LOSI edition (2024)")
     p.add_argument("-o", "--output", required=True, help="file to write; the extension sets the format")
+    p.add_argument("--force", action="store_true", help="replace FILE if it already exists")
     p.add_argument("--city")
     p.add_argument("--country")
     p.add_argument("--assessor")
@@ -215,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_cmd_data)
 
     p = sub.add_parser("lab", help="start JupyterLab on the course notebooks")
-    p.add_argument("--port", type=int, default=8888)
+    p.add_argument("--port", type=_port, default=8888)
     p.add_argument("--instructor", action="store_true",
                    help="open the whole course folder (source notebooks, formgrader) instead of the participants' view")
     p.add_argument("--dry-run", action="store_true", help="print the command instead of running it")
@@ -228,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("portal", help="the fictional sample city's portal")
     portal_sub = p.add_subparsers(dest="portal_command", required=True, parser_class=_Parser, metavar="ACTION")
     serve = portal_sub.add_parser("serve", help="serve it on 127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000, help="0 to 65535 (0 picks a free one)")
     portal_sub.add_parser("path", help="print where its files are")
     p.set_defaults(run=_cmd_portal)
 
@@ -237,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sheet_b")
     p.add_argument("--json", action="store_true")
     p.add_argument("--consensus", help="write a consensus sheet (agreed answers; disagreements left blank)")
+    p.add_argument("--force", action="store_true", help="replace the consensus FILE if it already exists")
     p.set_defaults(run=_cmd_reconcile)
 
     add_instructor_parser(sub, parser_class=_Parser)
@@ -263,3 +290,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. piped into `head`
         return 0
+    except Exception as err:  # a bug: one line for the user, the traceback in a log file
+        return report_internal_error("losi-course", err)

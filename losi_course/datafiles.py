@@ -18,6 +18,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import posixpath
+import stat
 from pathlib import Path
 
 from .errors import DataIntegrityError, LosiInputError
@@ -35,6 +37,8 @@ __all__ = [
 
 MANIFEST = "MANIFEST.sha256"
 _MANIFESTED = (".csv", ".md", ".json")
+_MANIFEST_MAX_BYTES = 1024 * 1024  # a few lines per data file; a bigger "manifest" is not one
+_RESTORE = "Restore it from the repository or reinstall the course."
 
 
 def data_dir() -> Path:
@@ -51,7 +55,23 @@ def data_dir() -> Path:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def _is_file(path: Path) -> bool:
+    """True for an ordinary file (never a pipe or a device, which could block a read forever)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _safe_name(name: str) -> bool:
+    """A manifest name that stays inside the data folder: relative, no ``..``, no odd characters."""
+    return (bool(name) and not name.startswith("/") and "\\" not in name and ":" not in name
+            and posixpath.normpath(name) == name and not name.startswith("..")
+            and all(c.isprintable() for c in name))
 
 
 def manifest_entries(folder: Path | None = None) -> dict[str, str]:
@@ -63,19 +83,32 @@ def manifest_entries(folder: Path | None = None) -> dict[str, str]:
     """
     folder = Path(folder or data_dir())
     manifest = folder / MANIFEST
-    if not manifest.is_file():
+    if not _is_file(manifest):
         raise DataIntegrityError(
             f"The data manifest {manifest} is missing, so the course data cannot be checked. "
             "Reinstall the course (run 'make lab' again) or restore the file from the repository.")
+    try:
+        raw = manifest.read_bytes() if manifest.stat().st_size <= _MANIFEST_MAX_BYTES else None
+    except OSError as err:
+        raise DataIntegrityError(f"The data manifest {manifest} cannot be read ({err.strerror or err}). "
+                                 "Check its permissions, or restore it from the repository or reinstall the course.") from None
+    if raw is None:
+        raise DataIntegrityError(f"The data manifest {manifest} is far bigger than a manifest. {_RESTORE}")
     entries = {}
-    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            text = line.decode("utf-8").rstrip("\r")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None and (not text.strip() or text.startswith("#")):
             continue
-        parts = line.split(maxsplit=1)
-        if len(parts) != 2 or len(parts[0]) != 64 or any(c not in "0123456789abcdef" for c in parts[0]):
+        parts = text.split(maxsplit=1) if text is not None else []
+        if (len(parts) != 2 or len(parts[0]) != 64 or any(c not in "0123456789abcdef" for c in parts[0])
+                or not _safe_name(parts[1].strip())):
             raise DataIntegrityError(
-                f"Line {number} of the data manifest {manifest} is not '<sha256>  <file name>'. The "
-                "manifest was edited or damaged: restore it from the repository or reinstall the course.")
+                f"Line {number} of the data manifest {manifest} is not '<sha256>  <file name>' (with a name "
+                "inside the data folder). The manifest was edited or damaged: restore it from the repository "
+                "or reinstall the course.")
         entries[parts[1].strip()] = parts[0]
     return entries
 
@@ -97,7 +130,7 @@ def verified_path(filename: str) -> Path:
     path = folder / filename
     if expected is None:
         raise DataIntegrityError(f"{filename} is not one of the course's data files (see {MANIFEST}).")
-    if not path.is_file():
+    if not _is_file(path):
         raise DataIntegrityError(
             f"The data file {filename} is missing from {folder}. Reinstall the course or restore "
             "the file from the repository.")
@@ -126,7 +159,7 @@ def verify_data() -> dict[str, bool]:
     results = {}
     for name, digest in manifest_entries(folder).items():
         try:
-            results[name] = (folder / name).is_file() and _sha256(folder / name) == digest
+            results[name] = _is_file(folder / name) and _sha256(folder / name) == digest
         except OSError:
             results[name] = False
     return results
@@ -139,8 +172,12 @@ def read_records(filename: str) -> list[dict[str, str]]:
         >>> read_records("pilots.csv")[0]["country"]
         'Jordan'
     """
-    with verified_path(filename).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    path = verified_path(filename)
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as err:
+        raise DataIntegrityError(f"The data file {filename} cannot be read ({err}). {_RESTORE}") from None
 
 
 def read_text(filename: str) -> str:
@@ -150,7 +187,11 @@ def read_text(filename: str) -> str:
         >>> "EGDI" in read_text("SOURCES.md")
         True
     """
-    return verified_path(filename).read_text(encoding="utf-8")
+    path = verified_path(filename)
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise DataIntegrityError(f"The data file {filename} cannot be read ({err}). {_RESTORE}") from None
 
 
 def write_manifest(folder: Path | None = None) -> Path:

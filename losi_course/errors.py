@@ -7,15 +7,24 @@ traceback.
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 __all__ = [
     "report_input_error",
+    "report_internal_error",
+    "terminal_text",
     "LosiInputError",
     "UnknownIndicatorError",
     "SheetError",
+    "SaveError",
+    "ChangedOutsideError",
     "DataIntegrityError",
 ]
+
+# What a terminal would act on instead of showing: C0 and C1 control characters (ANSI escape
+# sequences start with ESC or CSI) and the bidirectional overrides that reorder a line.
+_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class LosiInputError(Exception):
@@ -71,6 +80,31 @@ class SheetError(LosiInputError):
         super().__init__(f"{where}: {problem}")
 
 
+class SaveError(LosiInputError):
+    """A file that was not written: it must not be replaced, or the system refused the write.
+
+    The message names the file, says why and how to proceed; nothing was changed on disk.
+
+    Example:
+        >>> print(SaveError("team.csv", "it already exists. Add --force to replace it."))
+        Not saved to team.csv: it already exists. Add --force to replace it.
+    """
+
+    def __init__(self, path, problem: str):
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"Not saved to {self.path}: {problem}")
+
+
+class ChangedOutsideError(SaveError):
+    """A file changed by someone else since it was last read or written, so it was not replaced.
+
+    Example:
+        >>> issubclass(ChangedOutsideError, SaveError)
+        True
+    """
+
+
 class DataIntegrityError(LosiInputError):
     """A shipped data file whose checksum no longer matches the manifest.
 
@@ -93,6 +127,60 @@ def report_input_error(program: str, error: Exception, stream=None) -> int:
 
     stream = stream or sys.stderr
     sys.stdout.flush()
-    message = " ".join(str(error).split())
-    stream.write(textwrap.fill(f"{program}: {message}", width=100) + "\n")
+    message = " ".join(terminal_text(str(error)).split())
+    # Paths stay whole (never broken at a hyphen), so they can be copied from the message.
+    stream.write(textwrap.fill(f"{program}: {message}", width=100, break_on_hyphens=False,
+                               break_long_words=False) + "\n")
     return 2
+
+
+def terminal_text(text: str) -> str:
+    r"""``text`` without the control characters a terminal would obey (colours, cursor moves).
+
+    Sheets and their metadata come from anyone; printing them must not repaint the screen.
+    Tabs and line breaks are kept.
+
+    Example:
+        >>> terminal_text("Velmora\x1b[2J\x1b[31m red\u202e")
+        'Velmora[2J[31m red'
+    """
+    return _TERMINAL_CONTROLS.sub("", text)
+
+
+def report_internal_error(program: str, error: BaseException, stream=None) -> int:
+    r"""Report a bug (not the user's mistake) in one line; the traceback goes to a log file.
+
+    The log is a new private file in the temporary folder (``tempfile.gettempdir()``); the line
+    says where, so it can be sent to whoever maintains the course. Returns exit code 1.
+
+    Example:
+        >>> import io, pathlib
+        >>> out = io.StringIO()
+        >>> report_internal_error("losi-course", ZeroDivisionError("division by zero"), out)
+        1
+        >>> line = out.getvalue(); line.count("\n"), "ZeroDivisionError" in line
+        (1, True)
+        >>> log = pathlib.Path(line.split("written to ")[1].split(";")[0])
+        >>> "ZeroDivisionError: division by zero" in log.read_text(); log.unlink()
+        True
+    """
+    import os
+    import platform
+    import sys
+    import tempfile
+    import traceback
+
+    stream = stream or sys.stderr
+    try:
+        handle, name = tempfile.mkstemp(prefix=f"{program}-error-", suffix=".log")
+        with os.fdopen(handle, "w", encoding="utf-8", errors="replace") as log:
+            log.write(f"{program} on Python {platform.python_version()} ({platform.platform()})\n")
+            log.write(f"command: {' '.join(sys.argv)}\n\n")
+            log.write("".join(traceback.format_exception(error)))
+        where = f"the details were written to {name}"
+    except OSError:
+        where = "the details could not be written to a log file"
+    sys.stdout.flush()
+    stream.write(f"{program}: internal error ({type(error).__name__}): this is a bug in the course, "
+                 f"not a mistake of yours; {where}; please send it to the course maintainers.\n")
+    return 1

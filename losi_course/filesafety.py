@@ -1,9 +1,11 @@
 """Writing files without losing anyone's work.
 
-Every writer of the course uses these: a file is replaced atomically (an interrupted save keeps
-the previous version, and the permissions are kept), and a :class:`FileGuard` remembers what a
-file looked like when it was last read or written, so that a change made by someone else in
-between is noticed instead of overwritten.
+Every writer of the course saves through :func:`save_file`: it refuses to replace a file that
+may hold someone's work (an existing file, unless the caller says so; a read-only file; a file
+changed by someone else since it was read, which a :class:`FileGuard` notices; the very file being
+read), then replaces the file atomically (an interrupted save keeps the previous version, and the
+permissions are kept). Every refusal and every failure is a
+:class:`~losi_course.errors.SaveError` that names the file and says how to proceed.
 
 Example:
     >>> import tempfile
@@ -21,12 +23,31 @@ Example:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
-__all__ = ["atomic_write", "file_mode", "FileGuard", "free_name"]
+from .errors import ChangedOutsideError, SaveError
+
+__all__ = ["atomic_write", "save_file", "file_mode", "FileGuard", "free_name"]
+
+# What the system said, in words a participant can act on.
+_OS_ADVICE = {
+    errno.EACCES: "you may not write there (the folder is protected or read-only); choose another "
+                  "folder, for example your workspace",
+    errno.EPERM: "you may not write there; choose another folder, for example your workspace",
+    errno.EROFS: "that disk is read-only; choose another folder, for example your workspace",
+    errno.ENOSPC: "the disk is full; free some space and try again",
+    errno.EDQUOT: "your disk quota is used up; free some space and try again",
+    errno.ENOENT: "the folder cannot be created there; check the path",
+    errno.ENOTDIR: "part of the path is a file, not a folder; check the path",
+    errno.EISDIR: "a folder has that name; give a file name",
+    errno.ENAMETOOLONG: "the name is too long; choose a shorter one",
+}
 
 
 def file_mode(path: Path) -> int:
@@ -64,6 +85,83 @@ def atomic_write(path: str | os.PathLike, data: bytes) -> None:
         raise
 
 
+def _same_file(path: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(path, other)
+    except (OSError, ValueError):
+        return os.path.abspath(path) == os.path.abspath(other)
+
+
+def save_file(path: str | os.PathLike, data: bytes, *, replace: bool = False,
+              guard: "FileGuard | None" = None, inputs: Iterable[str | os.PathLike] = (),
+              replace_hint: str = "pass replace=True") -> Path:
+    """Write ``data`` to ``path`` unless that could destroy someone's work; return the path.
+
+    Refused, with a :class:`~losi_course.errors.SaveError` that says how to proceed:
+
+    * ``path`` is one of ``inputs`` (the files being read to make ``data``), always;
+    * ``path`` is a folder or not a regular file (a device, a pipe);
+    * ``path`` is read-only (its owner has no write permission): someone meant to keep it;
+    * with a ``guard``: the file changed since the guard last saw it
+      (:class:`~losi_course.errors.ChangedOutsideError`); what the guard saw may be replaced;
+    * without a guard: the file exists and is not empty, unless ``replace`` (the hint, e.g.
+      ``"add --force"``, tells the user how to say so).
+
+    Then the file is replaced atomically (:func:`atomic_write`); a system error (no permission,
+    disk full) becomes a ``SaveError`` too, and the previous file is kept.
+
+    Example:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "sheet.csv"
+        >>> save_file(path, b"id,value\\n").name
+        'sheet.csv'
+        >>> save_file(path, b"other", replace_hint="add --force")
+        Traceback (most recent call last):
+        ...
+        losi_course.errors.SaveError: Not saved to .../sheet.csv: it already exists and may hold someone's work. To replace it, add --force; to keep it, choose a new name, for example .../sheet-2.csv.
+    """
+    path = Path(path)
+    for source in inputs:
+        if _same_file(path, Path(source)):
+            raise SaveError(path, f"it is one of the files being read. Write the result to a new "
+                                  f"file instead, for example {free_name(path)}.")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as err:
+        raise SaveError(path, _os_reason(err)) from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise SaveError(path, f"it is a folder. Give the name of a file, for example {path / 'sheet.csv'}.")
+        if not stat.S_ISREG(info.st_mode):
+            raise SaveError(path, "it is not an ordinary file (a device, a pipe or a socket). Give the name "
+                                  "of a file in one of your folders.")
+        if not info.st_mode & stat.S_IWUSR:
+            raise SaveError(path, "it is read-only, so someone meant to keep it as it is. Choose a new name, "
+                                  f"for example {free_name(path)}, or make the file writable first if you "
+                                  "really mean to replace it.")
+        if guard is not None:
+            if guard.changed_outside():
+                raise ChangedOutsideError(path, "it was changed by someone else (another program, or "
+                                                "another form on the same file) after it was last read or "
+                                                f"saved here. Save to a new file, for example {free_name(path)}.")
+        elif info.st_size and not replace:
+            raise SaveError(path, f"it already exists and may hold someone's work. To replace it, {replace_hint}; "
+                                  f"to keep it, choose a new name, for example {free_name(path)}.")
+    try:
+        atomic_write(path, data)
+    except OSError as err:
+        raise SaveError(path, _os_reason(err)) from None
+    return path
+
+
+def _os_reason(err: OSError) -> str:
+    reason = err.strerror or str(err) or type(err).__name__
+    advice = _OS_ADVICE.get(err.errno, "check the path and the folder's permissions")
+    return f"the system refused to write it ({reason}): {advice}."
+
+
 def free_name(path: Path) -> Path:
     """A file name next to ``path`` that is not taken yet (``name-2.csv``, ``name-3.csv``...)."""
     number = 2
@@ -90,10 +188,15 @@ class FileGuard:
         """(stat signature, sha256) of the file as it is now; None if there is no file."""
         try:
             info = self.path.stat()
-            digest = hashlib.sha256(self.path.read_bytes()).hexdigest()
-        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            if stat.S_ISDIR(info.st_mode):
+                return None
+            if not stat.S_ISREG(info.st_mode):
+                return ("not a file",)  # never open a pipe or a device: it could block forever
+            with self.path.open("rb") as stream:
+                digest = hashlib.file_digest(stream, "sha256").hexdigest()
+        except (FileNotFoundError, NotADirectoryError):
             return None
-        except OSError:
+        except (OSError, ValueError):
             return ("unreadable",)
         return ((info.st_ino, info.st_size, info.st_mtime_ns), digest)
 

@@ -23,8 +23,10 @@ How the form treats the file (the rules, in one place):
 * **A file changed by someone else** (another program, or a second form on the same file)
   after this form last saved it is not overwritten either: the status line says so and
   the answers stay in ``form.sheet``.
-* **A save that fails** (disk full, no permission) is shown in the status line; the
-  answers stay in memory and the next change tries again (or call ``form.save()``).
+* **A save that fails** (disk full, no permission, a read-only file) is shown in the status
+  line; the answers stay in memory and the next change tries again (or call ``form.save()``).
+* **Text a sheet cannot hold** (control characters, over 32,767 characters) is cleaned, shown
+  as saved, and the status line says so. Formula-like text (``=HYPERLINK(...)``) stays as typed.
 * **While nbgrader grades** (the ``NBGRADER_EXECUTION`` variable is set) the form is not
   drawn: ``form.widget`` is a one-line note, but ``form.sheet``, ``form.set`` and
   ``form.score`` work as usual. Nothing in the form ever waits for input.
@@ -50,12 +52,12 @@ from typing import Any, Iterable, NamedTuple
 
 from .assessment import METADATA_KEYS, Assessment, clean_text
 from .course import CourseFolder
-from .errors import LosiInputError, SheetError
+from .errors import ChangedOutsideError, LosiInputError, SheetError
 from .filesafety import FileGuard, free_name
 from .form_view import HELP_HTML, criterion_titles, header_html, indicator_html, score_html
 from .framework import load_instrument
 from .scoring import LosiScore, score_assessment
-from .sheets import SHEET_FORMATS, read_sheet, write_sheet
+from .sheets import SHEET_FORMATS, clean_line, cleaning_note, read_sheet, write_sheet
 
 __all__ = ["assessment_form", "AssessmentForm", "IndicatorControls", "CHOICES"]
 
@@ -63,11 +65,8 @@ __all__ = ["assessment_form", "AssessmentForm", "IndicatorControls", "CHOICES"]
 CHOICES = ("Yes", "No", "Not sure")
 _TO_SHEET = {"Yes": "yes", "No": "no", "Not sure": "not sure", None: ""}
 _FROM_STATE = {"yes": "Yes", "no": "No", "not sure": "Not sure", "": None}
-_TOOLTIPS = (
-    "Found on the portal",
-    "Absent, or you could not find it (LOSI counts both as not met)",
-    "Decide later (counts as not found for now)",
-)
+_TOOLTIPS = ("Found on the portal", "Absent, or you could not find it (LOSI counts both as not met)",
+             "Decide later (counts as not found for now)")
 _ERROR_STYLE = "color:#b00020;font-weight:bold"
 
 
@@ -130,6 +129,12 @@ def _close_tree(widget) -> None:
     widget.close()
 
 
+def _why(error: Exception) -> str:  # why a save failed, after "could not be written"
+    if isinstance(error, LosiInputError):  # refused (a read-only file, a folder) or no permission
+        return ": " + getattr(error, "problem", str(error)).rstrip(".")
+    return f" ({getattr(error, 'strerror', None) or f'{type(error).__name__}: {error}'})"
+
+
 def _check_extension(path: Path) -> None:
     if path.suffix.lower() not in SHEET_FORMATS:
         suffix = path.suffix or "no extension"
@@ -174,8 +179,8 @@ class AssessmentForm:
                 f"The form does not know the detail{'s' if len(unknown) > 1 else ''} "
                 f"{', '.join(repr(k) for k in unknown)}; it accepts {', '.join(METADATA_KEYS)} "
                 "(for example city='Velmora', assessor='Ana Silva').")
-        given = {k: " ".join(str(v).split()) for k, v in metadata.items()
-                 if v is not None and str(v).strip() and not _is_placeholder(str(v))}
+        cleaned = {k: clean_line(v) for k, v in metadata.items() if v is not None}
+        given = {k: v for k, v in cleaned.items() if v and not _is_placeholder(v)}
         self.path = Path(path)
         _check_extension(self.path)
 
@@ -190,7 +195,7 @@ class AssessmentForm:
         self._guard = FileGuard(self.path)  # what is on disk now, to notice outside changes
         self._widgets: dict[str, Any] = {}
 
-        notices: list[str] = []
+        notices = [n for n in (cleaning_note(f"The {k}", metadata[k], v) for k, v in given.items()) if n]
         needs_save = True
         if self.path.is_file() and self.path.stat().st_size == 0:
             notices.append(f"{self.path.name} was an empty file; the form uses it for a new assessment.")
@@ -262,24 +267,18 @@ class AssessmentForm:
             >>> form.save()
             True
         """
-        if self._guard.changed_outside():
-            self.saved = False
-            self.last_error = (
-                f"{self.path.name} was changed outside this form (by another program, or by another form "
-                "on the same file) after this form last saved it, so the form will not overwrite it")
-            self._set_status(
-                f"⚠ Not saved ({_now()}): {self.last_error}. Your answers are still here, in form.sheet. "
-                "Run the cell that opens the form again to load the file as it is now, or keep this form's "
-                f"answers in a new file with form.save_as('{free_name(self.path).name}').", error=True)
-            return False
         try:
-            write_sheet(self.sheet, self.path)
-        except OSError as err:
-            reason = err.strerror or str(err) or type(err).__name__
-            self._save_failed(f"{self.path} could not be written ({reason})")
+            write_sheet(self.sheet, self.path, guard=self._guard)  # the course's guarded, atomic save
+        except ChangedOutsideError:
+            self._save_failed(
+                f"{self.path.name} was changed outside this form (by another program, or by another form "
+                "on the same file) after this form last saved it, so the form will not overwrite it",
+                "Your answers are still here, in form.sheet. Run the cell that opens the form again to load "
+                "the file as it is now, or keep this form's answers in a new file with "
+                f"form.save_as('{free_name(self.path).name}').")
             return False
         except Exception as err:  # never let a save break a click; say what happened
-            self._save_failed(f"{self.path} could not be written ({type(err).__name__}: {err})")
+            self._save_failed(f"{self.path} could not be written{_why(err)}")
             return False
         self._guard.remember()
         self.saved = True
@@ -287,13 +286,13 @@ class AssessmentForm:
         self._set_status(f"Saved {_now()} — {self._progress()}")
         return True
 
-    def _save_failed(self, reason: str) -> None:
+    def _save_failed(self, reason: str, advice: str = "") -> None:
         self.saved = False
         self.last_error = reason
-        self._set_status(
-            f"⚠ Not saved ({_now()}): {reason}. Your answers are kept in this notebook while the kernel "
-            "runs, and the next change tries again. Free some disk space or fix the folder's permissions, "
-            "or save to another file with form.save_as('other-name.csv').", error=True)
+        advice = advice or ("Your answers are kept in this notebook while the kernel runs, and the next change "
+                            "tries again. Free some disk space or fix the folder's permissions, or save to "
+                            "another file with form.save_as('other-name.csv').")
+        self._set_status(f"⚠ Not saved ({_now()}): {reason}. {advice}", error=True)
 
     def save_as(self, path: str | os.PathLike) -> bool:
         """Save to a new file and keep saving there; an existing file is never overwritten.
@@ -357,6 +356,8 @@ class AssessmentForm:
         self.sheet.set(key, value, evidence=evidence, note=note)  # validates the value first
         self._sync_widgets(key)
         self._changed()
+        self._tell([cleaning_note(f"The {f} of {key}", given, getattr(self.sheet.answers[key], f))
+                    for f, given in (("evidence", evidence), ("note", note)) if given is not None])
 
     @property
     def score(self) -> LosiScore:
@@ -372,10 +373,8 @@ class AssessmentForm:
         return score_assessment(self.sheet, unanswered="not found")
 
     def _progress(self) -> str:
-        total = len(self.sheet.answers)
-        done = total - len(self.sheet.unanswered)
-        unsure = len(self.sheet.not_sure)
-        return f"{done} of {total} answered" + (f", {unsure} not sure" if unsure else "")
+        total, unsure = len(self.sheet.answers), len(self.sheet.not_sure)
+        return f"{total - len(self.sheet.unanswered)} of {total} answered" + (f", {unsure} not sure" if unsure else "")
 
     def _changed(self) -> None:
         self.save()
@@ -395,8 +394,12 @@ class AssessmentForm:
         if self._syncing:
             return
         try:
-            setattr(self.sheet.answers[key], field, clean_text(change["new"]))
+            cleaned = clean_text(change["new"])
+            setattr(self.sheet.answers[key], field, cleaned)
+            if cleaned != str(change["new"] or "").strip():
+                self._sync_widgets(key)  # the box shows what was saved
             self._changed()
+            self._tell([cleaning_note(f"The {field} of {key}", change["new"], cleaned)])
         except Exception as err:
             self._set_status(f"⚠ That text was not recorded ({type(err).__name__}: {err}).", error=True)
 
@@ -414,6 +417,11 @@ class AssessmentForm:
             self._syncing = False
 
     # -- display --------------------------------------------------------------------------
+    def _tell(self, notes: list[str]) -> None:  # what cleaning did to the user's text, on the status line
+        told = " ".join(note for note in notes if note)
+        if told:
+            self._set_status(f"{self.status} ℹ {told}", error=not self.saved)
+
     def _set_status(self, text: str, error: bool = False) -> None:
         self.status = text
         status = self._widgets.get("status")

@@ -528,6 +528,63 @@ def test_server_does_not_follow_symlinks_out_of_the_site(tmp_path):
     assert status == 404 and b"top secret" not in body
 
 
+@pytest.mark.parametrize("raw_path", ["/%00", "/index.html%00.html", "/%00/../about.html", "/news/%01",
+                                      "/%ED%A0%80.html", "/%7F"])
+def test_server_answers_every_request_even_with_control_characters(running, raw_path):
+    status, ctype, body = raw_get(running, raw_path)
+    assert status == 400 and ctype.startswith("text/html") and b"control character" in body
+    assert raw_get(running, "/about.html")[0] == 200  # and it keeps serving
+
+
+def test_server_answers_names_the_file_system_refuses_with_404(running):
+    status, _, body = raw_get(running, "/" + "a" * 5000 + ".html")  # longer than any file name
+    assert status == 404 and b"Page not found" in body
+
+
+def _closed_within(sock: socket.socket, seconds: float) -> bool:
+    """True if the server closes the connection before ``seconds`` pass (reading what it sends)."""
+    sock.settimeout(seconds)
+    try:
+        while sock.recv(4096):
+            pass
+        return True
+    except (socket.timeout, TimeoutError):
+        return False
+    except OSError:  # reset by the server: closed too
+        return True
+
+
+def test_server_disconnects_a_client_that_sends_nothing(monkeypatch):
+    handler = portal_server._PortalRequestHandler
+    assert handler.timeout and handler.timeout <= 60 and handler.request_deadline <= 300  # bounded by default
+    monkeypatch.setattr(portal_server._PortalRequestHandler, "timeout", 0.5)
+    with portal.start_portal_server() as srv, socket.create_connection((srv.host, srv.port)) as idle:
+        assert _closed_within(idle, 10)
+        assert raw_get(srv, "/about.html")[0] == 200
+
+
+def test_server_disconnects_a_client_that_trickles_its_request(monkeypatch):
+    monkeypatch.setattr(portal_server._PortalRequestHandler, "timeout", 2.0)
+    monkeypatch.setattr(portal_server._PortalRequestHandler, "request_deadline", 1.0)
+    with portal.start_portal_server() as srv, socket.create_connection((srv.host, srv.port)) as slow:
+        slow.sendall(b"GET /about.html HTTP/1.1\r\nHost: x\r\n")
+        slow.settimeout(0.2)
+        closed = False
+        for _ in range(60):  # one header byte every 0.2 s: each wait is short, the whole is not
+            try:
+                slow.sendall(b"X")
+                if slow.recv(4096) == b"":
+                    closed = True
+                    break
+            except (socket.timeout, TimeoutError):
+                continue
+            except OSError:
+                closed = True
+                break
+        assert closed, "a client trickling a request was never disconnected"
+        assert raw_get(srv, "/about.html")[0] == 200
+
+
 def test_server_binds_to_loopback_only(running):
     assert running._httpd.socket.getsockname()[0].startswith("127.")
     for host in ("0.0.0.0", "192.168.1.20", "::", "example.org", "10.0.0.1", ""):

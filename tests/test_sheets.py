@@ -97,12 +97,12 @@ def test_json_mapping_form_is_accepted(tmp_path):
 def test_writing_is_atomic_and_keeps_the_old_file_on_failure(tmp_path, assessment, monkeypatch):
     path = write_sheet(assessment, tmp_path / "sheet.csv")
     before = path.read_bytes()
-    import losi_course.sheets as sheets
+    from losi_course.sheets import writing
 
     def broken(_):
         raise RuntimeError("disk trouble")
 
-    monkeypatch.setitem(sheets.__dict__, "_csv_bytes", broken)
+    monkeypatch.setitem(writing.WRITERS, ".csv", broken)
     with pytest.raises(RuntimeError):
         write_sheet(assessment, path)
     assert path.read_bytes() == before

@@ -10,7 +10,11 @@ safeguards:
 * it serves nothing outside the site folder (``..`` segments, encoded or not, and symbolic
   links that lead out of the folder answer 404);
 * folders without an ``index.html`` answer 404 instead of listing their files;
-* unknown paths answer 404 with the site's own "page not found" page;
+* unknown paths answer 404 with the site's own "page not found" page; a path with a control
+  character (``%00``) or one the system cannot name answers 400, so every request is answered;
+* a client that sends nothing for :attr:`_PortalRequestHandler.timeout` seconds, or takes
+  longer than :attr:`_PortalRequestHandler.request_deadline` seconds in all (a slow client
+  trickling a request byte by byte), is disconnected, so no client holds a thread forever;
 * the per-request log lines are silenced.
 
 Example:
@@ -30,6 +34,7 @@ import os
 import socket
 import socketserver
 import threading
+import urllib.parse
 from functools import partial
 from http import HTTPStatus
 from pathlib import Path
@@ -95,6 +100,30 @@ class _PortalRequestHandler(http.server.SimpleHTTPRequestHandler):
     server_version = "VelmoraPortal/1.0"
     sys_version = ""
     extensions_map = _CONTENT_TYPES
+    #: Seconds a connection may stay silent (the socket timeout of every read and write).
+    timeout = 20
+    #: Seconds a connection may last in all, however busy (one request per connection).
+    request_deadline = 60.0
+
+    def setup(self):
+        super().setup()
+        # The socket timeout bounds each wait; this bounds the whole exchange.
+        self._deadline = threading.Timer(self.request_deadline, self._disconnect)
+        self._deadline.daemon = True
+        self._deadline.start()
+
+    def finish(self):
+        self._deadline.cancel()
+        try:
+            super().finish()
+        except OSError:
+            pass  # the client went away, or was disconnected
+
+    def _disconnect(self):
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def log_message(self, format, *args):  # noqa: A002 - signature of the base class
         """Stay quiet: no line per request."""
@@ -110,6 +139,17 @@ class _PortalRequestHandler(http.server.SimpleHTTPRequestHandler):
         return real == root or real.startswith(root + os.sep)
 
     def send_head(self):
+        wanted = urllib.parse.unquote(self.path.split("?", 1)[0].split("#", 1)[0], errors="surrogatepass")
+        if any(ord(c) < 32 or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in wanted):
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad request: the address holds a control character")
+            return None
+        try:
+            return self._send_file_head()
+        except (OSError, ValueError):  # a name the file system refuses: there is no such page
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+
+    def _send_file_head(self):
         path = self.translate_path(self.path)
         if not self._inside_site(path):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
@@ -343,8 +383,8 @@ def serve_portal(port: int = 8000, host: str = "127.0.0.1") -> None:
         The fictional Velmora portal is at http://127.0.0.1:8000/ - press Ctrl+C to stop.
     """
     server = start_portal_server(port=port, host=host)
-    print(f"The fictional Velmora portal is at {server.url} - press Ctrl+C to stop.", flush=True)
-    try:
+    try:  # Ctrl+C may come as soon as the address is shown, even before print returns
+        print(f"The fictional Velmora portal is at {server.url} - press Ctrl+C to stop.", flush=True)
         server.wait()
     except KeyboardInterrupt:
         print("\nStopping the Velmora portal. Goodbye!", flush=True)
