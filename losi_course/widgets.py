@@ -48,49 +48,24 @@ import datetime as _dt
 import html
 import os
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable
 
 from .assessment import METADATA_KEYS, Assessment, clean_text
 from .course import CourseFolder
 from .errors import ChangedOutsideError, LosiInputError, SheetError
 from .filesafety import FileGuard, free_name
-from .form_view import HELP_HTML, criterion_titles, header_html, indicator_html, score_html
+from .form_cards import (BUTTON_OF_STATE, CHOICES, IndicatorControls, close_tree, criterion_page, indicator_card,
+                         page_titles)
+from .form_view import HELP_HTML, header_html, score_html
 from .framework import load_instrument
 from .scoring import LosiScore, score_assessment
 from .sheets import SHEET_FORMATS, clean_line, cleaning_note, read_sheet, write_sheet
 
 __all__ = ["assessment_form", "AssessmentForm", "IndicatorControls", "CHOICES"]
 
-#: The three buttons of each indicator, and what each one records in the sheet.
-CHOICES = ("Yes", "No", "Not sure")
+#: What each button records in the sheet.
 _TO_SHEET = {"Yes": "yes", "No": "no", "Not sure": "not sure", None: ""}
-_FROM_STATE = {"yes": "Yes", "no": "No", "not sure": "Not sure", "": None}
-_TOOLTIPS = ("Found on the portal", "Absent, or you could not find it (LOSI counts both as not met)",
-             "Decide later (counts as not found for now)")
 _ERROR_STYLE = "color:#b00020;font-weight:bold"
-
-
-class IndicatorControls(NamedTuple):
-    """The widgets of one indicator on the form (``form.controls[id]``).
-
-    ``answer`` is the Yes / No / Not sure buttons (``None`` until chosen), ``evidence``
-    and ``note`` are text boxes, ``box`` holds them with the indicator's text.
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> form = assessment_form(pathlib.Path(tempfile.mkdtemp()) / "v.json")
-        >>> controls = form.controls["281"]
-        >>> controls.answer.options, controls.answer.value
-        (('Yes', 'No', 'Not sure'), None)
-        >>> controls.answer.value = "Yes"     # what a click does
-        >>> form.sheet["281"].state
-        'yes'
-    """
-
-    answer: Any
-    evidence: Any
-    note: Any
-    box: Any
 
 
 def _norm(text: str) -> str:
@@ -116,17 +91,6 @@ _PLACEHOLDERS = {"your name", "your own name", "name", "..."}
 def _is_placeholder(text: str) -> bool:
     """Text left from an instruction ("Your name"), not a real detail of the assessment."""
     return " ".join(text.split()).casefold() in _PLACEHOLDERS
-
-
-def _close_tree(widget) -> None:
-    """Close a widget with its children, layout and style (they are widgets too)."""
-    for child in getattr(widget, "children", ()):
-        _close_tree(child)
-    for part in ("layout", "style"):
-        inner = getattr(widget, part, None)
-        if inner is not None and hasattr(inner, "close"):
-            inner.close()
-    widget.close()
 
 
 def _why(error: Exception) -> str:  # why a save failed, after "could not be written"
@@ -330,7 +294,7 @@ class AssessmentForm:
             losi_course.errors.LosiInputError: This form was closed. Open the file again with assessment_form('...v.csv').
         """
         self.closed = True
-        _close_tree(self.widget)
+        close_tree(self.widget)
         self.controls = {}
         self._widgets = {}
 
@@ -410,7 +374,7 @@ class AssessmentForm:
         answer = self.sheet.answers[key]
         self._syncing = True
         try:
-            controls.answer.value = _FROM_STATE[answer.state]
+            controls.answer.value = BUTTON_OF_STATE[answer.state]
             controls.evidence.value = answer.evidence
             controls.note.value = answer.note
         finally:
@@ -445,51 +409,18 @@ class AssessmentForm:
             self._widgets["pages"].titles = self._page_titles()
 
     def _card(self, indicator) -> IndicatorControls:
-        import ipywidgets as w
-
-        text = w.HTML(indicator_html(indicator))
-        answer = self.sheet.answers[indicator.id]
-        buttons = w.ToggleButtons(options=CHOICES, value=_FROM_STATE[answer.state], tooltips=_TOOLTIPS,
-                                  style={"button_width": "7em"})
-        text_style = {"description_width": "5em"}
-        evidence = w.Text(value=answer.evidence, description="Evidence", continuous_update=False,
-                          placeholder="address (URL) of the page that shows it",
-                          style=text_style, layout=w.Layout(width="95%"))
-        note = w.Text(value=answer.note, description="Note", continuous_update=False,
-                      placeholder="anything worth remembering (optional)",
-                      style=text_style, layout=w.Layout(width="95%"))
         key = indicator.id
-        buttons.observe(lambda change: self._on_answer(key, change), names="value")
-        evidence.observe(lambda change: self._on_text(key, "evidence", change), names="value")
-        note.observe(lambda change: self._on_text(key, "note", change), names="value")
-        box = w.VBox([text, buttons, evidence, note],
-                     layout=w.Layout(border="1px solid #ddd", padding="0.4em", margin="0.3em 0"))
-        return IndicatorControls(buttons, evidence, note, box)
+        controls = indicator_card(indicator, self.sheet.answers[key],
+                                  on_answer=lambda change: self._on_answer(key, change),
+                                  on_text=lambda field, change: self._on_text(key, field, change))
+        self.controls[key] = controls
+        return controls
 
     def _page_titles(self) -> tuple[str, ...]:
-        titles = criterion_titles(self.sheet)
-        if not self.focus:
-            return titles
-        done = sum(1 for i in self.focus if self.sheet.answers[i].value is not None)
-        first = f"This session's {len(self.focus)} graded indicators — answered {done} / {len(self.focus)}"
-        return (first,) + titles
+        return page_titles(self.sheet, self.focus)
 
     def _criterion_page(self, criterion: str):
-        import ipywidgets as w
-
-        instrument = self.sheet.instrument
-        cards = []
-        moved = [i.id for i in instrument.in_criterion(criterion) if i.id in self.focus]
-        if moved:
-            cards.append(w.HTML(f"<i>{len(moved)} indicator(s) of this criterion are on the first page "
-                                f"(graded in this session): {html.escape(', '.join(moved))}.</i>"))
-        for indicator in instrument.in_criterion(criterion):
-            if indicator.id in self.focus:
-                continue
-            controls = self._card(indicator)
-            self.controls[indicator.id] = controls
-            cards.append(controls.box)
-        return w.VBox(cards)
+        return criterion_page(self.sheet, criterion, self.focus, self._card)
 
     def _on_open_page(self, change: dict) -> None:
         index = change.get("new")
@@ -505,12 +436,7 @@ class AssessmentForm:
         instrument = self.sheet.instrument
         pages = []
         if self.focus:
-            cards = []
-            for indicator_id in self.focus:
-                controls = self._card(instrument[indicator_id])
-                self.controls[indicator_id] = controls
-                cards.append(controls.box)
-            pages.append(w.VBox(cards))
+            pages.append(w.VBox([self._card(instrument[i]).box for i in self.focus]))
         for criterion in instrument.criteria:
             # With a session's indicators first, the other pages are built when opened: a form
             # of 95 cards costs a second to draw, and most sessions need only their own page.
