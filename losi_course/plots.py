@@ -25,13 +25,10 @@ Example:
 
 from __future__ import annotations
 
-import base64
-import io
-import math
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .chart_parts import (FICTIONAL_NOTE, LEVEL_COLOURS, OKABE_ITO, TEXT_GREY, Chart, alt_text_for, finish_chart,
+                          is_fictional, label_bars, new_figure)
 from .data import load_losi_2022_participation
 from .errors import LosiInputError
 from .framework import CRITERIA_2024
@@ -39,7 +36,6 @@ from .scoring import DEFAULT_LEVELS, LEVEL_ASSUMPTION, LEVEL_NAMES, rank_cities
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
 
 __all__ = [
     "Chart",
@@ -53,149 +49,9 @@ __all__ = [
     "chart_losi_ranking",
 ]
 
-# Okabe & Ito (2008): eight colours that stay distinct for the common forms of colour blindness.
-OKABE_ITO = {
-    "orange": "#E69F00", "sky blue": "#56B4E9", "bluish green": "#009E73", "yellow": "#F0E442",
-    "blue": "#0072B2", "vermillion": "#D55E00", "reddish purple": "#CC79A7", "black": "#000000",
-}
-LEVEL_COLOURS = {
-    "Very high": OKABE_ITO["blue"], "High": OKABE_ITO["sky blue"],
-    "Middle": OKABE_ITO["orange"], "Low": OKABE_ITO["vermillion"],
-}
-FICTIONAL_NOTE = "Fictional data"
-_TEXT_GREY = "#333333"
-_STYLE = {
-    "font.size": 12, "axes.titlesize": 14, "axes.labelsize": 12, "xtick.labelsize": 11,
-    "ytick.labelsize": 11, "legend.fontsize": 10, "axes.spines.top": False,
-    "axes.spines.right": False,
-}
 _SURVEY_2022 = "UN E-Government Survey 2022"
 _LOSI_CUTOFF_SENTENCE = ("Only the 'Very high' cut-off (LOSI above 0.75) is published; the other "
                          "cut-offs were not published and are assumed by the course.")
-
-
-@dataclass(eq=False, repr=False)
-class Chart:
-    """A chart: the figure, the plotted data and a text description.
-
-    Example:
-        >>> import pandas as pd
-        >>> chart = chart_criterion_scores(pd.Series({"Technology": 0.7, "Services Provision": 0.4}))
-        >>> chart.title, chart.to_png()[:4]
-        ('Average criterion scores', b'\\x89PNG')
-    """
-
-    figure: "Figure"
-    data: "pd.Series | pd.DataFrame"
-    alt_text: str
-    title: str = ""
-    source: str = ""
-    fictional: bool = False
-
-    def __repr__(self) -> str:
-        note = ", fictional data" if self.fictional else ""
-        return f"<Chart: {self.title}{note}>"
-
-    def to_png(self, dpi: int = 100) -> bytes:
-        """The chart as PNG bytes.
-
-        Example:
-            >>> import pandas as pd
-            >>> chart_level_distribution(pd.Series(["Low"])).to_png()[:4]
-            b'\\x89PNG'
-        """
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=dpi, facecolor="white")
-        return buffer.getvalue()
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        # Jupyter shows the picture; plain-text front ends get the description instead.
-        return {"image/png": base64.b64encode(self.to_png()).decode("ascii"),
-                "text/plain": self.alt_text}
-
-    def show(self) -> None:
-        """Display the chart in a notebook, with its description printed underneath.
-
-        Example:
-            >>> import pandas as pd
-            >>> chart_level_distribution(pd.Series(["Low", "Low"]), index="EGDI").show()
-            <Chart: EGDI levels>
-            Chart description: Bar chart of 2 countries by EGDI level: 0 very high, 0 high, 0 middle, 2 low.
-        """
-        try:
-            from IPython.display import display
-        except ImportError:  # outside Jupyter: the description is still useful
-            display = None
-        if display is not None:
-            display(self)
-        print(f"Chart description: {self.alt_text}")
-
-    def save(self, path: str | Path, dpi: int = 150) -> Path:
-        """Save the chart as an image file (PNG, SVG or PDF, from the file ending).
-
-        Example:
-            >>> import tempfile, pandas as pd
-            >>> chart = chart_level_distribution(pd.Series(["Low"]))
-            >>> chart.save(Path(tempfile.mkdtemp()) / "levels.png").stat().st_size > 0
-            True
-        """
-        path = Path(path)
-        self.figure.savefig(path, dpi=dpi, facecolor="white")
-        return path
-
-
-# -- shared helpers ---------------------------------------------------------------------
-
-def _is_fictional(obj: object, fictional: bool | None) -> bool:
-    if fictional is not None:
-        return bool(fictional)
-    return bool(getattr(obj, "attrs", {}).get("fictional", False))
-
-
-def _new_figure(width: float, height: float):
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    with matplotlib.rc_context(_STYLE):
-        figure = Figure(figsize=(width, height), layout="constrained")
-        axes = figure.add_subplot()
-    return figure, axes
-
-
-def _finish(figure, axes, *, title: str, xlabel: str, ylabel: str, notes: list[str],
-            fictional: bool) -> None:
-
-    width, height = figure.get_size_inches()
-    # The title sits on the figure (not the axes) so long tick labels cannot push it off the edge.
-    figure.suptitle(title, x=0.01, ha="left", fontsize=14, fontweight="bold")
-    axes.set_xlabel(xlabel, fontsize=12)
-    axes.set_ylabel(ylabel, fontsize=12)
-    axes.tick_params(labelsize=11)
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    # Reserve room under the axes for the notes (about 14 characters per inch at 9 pt).
-    lines = sum(math.ceil(len(n) / (width * 14)) for n in notes)
-    bottom = min(0.4, (0.1 + 0.16 * lines) / height) if notes else 0
-    figure.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))  # (left, bottom, width, height)
-    if notes:
-        figure.text(0.01, 0.01, "\n".join(notes), ha="left", va="bottom", fontsize=9,
-                    color=_TEXT_GREY, wrap=True)
-    if fictional:
-        # An axes title takes part in the layout, so the note never covers a legend.
-        axes.set_title(FICTIONAL_NOTE, loc="right", fontsize=12, fontweight="bold",
-                       color=OKABE_ITO["vermillion"], pad=12,
-                       bbox={"boxstyle": "round,pad=0.3", "facecolor": "white",
-                             "edgecolor": OKABE_ITO["vermillion"]})
-
-
-def _alt(text: str, fictional: bool) -> str:
-    return f"{FICTIONAL_NOTE}. {text}" if fictional else text
-
-
-def _bar_labels(axes, bars, fmt: str) -> None:
-    labels = axes.bar_label(bars, fmt=fmt, padding=3, fontsize=10, color=_TEXT_GREY)
-    for label in labels:  # keep labels readable where they cross a reference line
-        label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.5, "alpha": 0.8})
 
 
 # -- EGDI -------------------------------------------------------------------------------
@@ -214,29 +70,29 @@ def bar_chart_egdi_by_region(egdi: "pd.DataFrame", *, title: str | None = None,
         ('Europe', 0.8305)
     """
     _require_columns(egdi, ["region", "egdi_2022"], "the EGDI table")
-    fictional = _is_fictional(egdi, fictional)
+    fictional = is_fictional(egdi, fictional)
     means = egdi.groupby("region")["egdi_2022"].mean().sort_values(ascending=False)
     means = means.rename("mean_egdi_2022")
     world = float(egdi["egdi_2022"].mean())
     title = title or "EGDI 2022: average by region"
 
-    figure, axes = _new_figure(8, 4.6)
+    figure, axes = new_figure(8, 4.6)
     ordered = means[::-1]  # barh draws from the bottom up: highest on top
     bars = axes.barh(list(ordered.index), ordered.to_numpy(), color=OKABE_ITO["blue"])
-    _bar_labels(axes, bars, "%.2f")
+    label_bars(axes, bars, "%.2f")
     axes.axvline(world, color=OKABE_ITO["black"], linestyle="--", linewidth=1.2,
                  label=f"Average of all {len(egdi)} countries: {world:.2f}")
     axes.set_xlim(0, 1)
     axes.legend(loc="lower right", frameon=False)
     source = (f"Source: {_SURVEY_2022} data ({len(egdi)} Member States); "
               "regional averages are the course's own calculation.")
-    _finish(figure, axes, title=title, xlabel="Average EGDI 2022 (0 = lowest, 1 = highest)",
-            ylabel="Region", notes=[source], fictional=fictional)
+    finish_chart(figure, axes, title=title, xlabel="Average EGDI 2022 (0 = lowest, 1 = highest)",
+                 ylabel="Region", notes=[source], fictional=fictional)
     alt = (f"Horizontal bar chart of the average EGDI 2022 in {len(means)} regions. "
            f"{means.index[0]} has the highest average ({means.iloc[0]:.2f}) and "
            f"{means.index[-1]} the lowest ({means.iloc[-1]:.2f}); the average of all "
            f"{len(egdi)} countries is {world:.2f}.")
-    return Chart(figure, means, _alt(alt, fictional), title, source, fictional)
+    return Chart(figure, means, alt_text_for(alt, fictional), title, source, fictional)
 
 
 # -- LOSI 2022 participation (Figure 3.10) ------------------------------------------------
@@ -259,18 +115,18 @@ def chart_participation_adoption_2022(participation: "pd.DataFrame | None" = Non
               .sort_values(ascending=False).rename("pct_cities_2022"))
     title = title or "Participation and engagement features, LOSI 2022"
 
-    figure, axes = _new_figure(9, 6.4)
+    figure, axes = new_figure(9, 6.4)
     ordered = shares[::-1]
     colours = [OKABE_ITO["blue"] if v >= 50 else OKABE_ITO["orange"] for v in ordered]
     bars = axes.barh(list(ordered.index), ordered.to_numpy(), color=colours)
-    _bar_labels(axes, bars, "%.0f%%")
+    label_bars(axes, bars, "%.0f%%")
     axes.axvline(50, color=OKABE_ITO["black"], linestyle=":", linewidth=1)
     axes.set_xlim(0, 100)
     below_half = int((shares < 50).sum())
     source = (f"Source: {_SURVEY_2022}, Figure 3.10 (report page 99). Shares of the 146 cities "
               "with an assessed portal. Orange: fewer than half of the cities.")
-    _finish(figure, axes, title=title, xlabel="Share of the 146 assessed cities (%)",
-            ylabel="", notes=[source], fictional=False)
+    finish_chart(figure, axes, title=title, xlabel="Share of the 146 assessed cities (%)",
+                 ylabel="", notes=[source], fictional=False)
     alt = (f"Horizontal bar chart of the {len(shares)} participation and engagement features of "
            f"LOSI 2022 and the share of the 146 assessed cities that offered each. The most common "
            f"is {shares.index[0].lower()} ({shares.iloc[0]:.0f}%) and the least common "
@@ -322,16 +178,16 @@ def chart_level_distribution(levels, *, title: str | None = None, index: str = "
     """
     if index not in ("LOSI", "EGDI"):
         raise LosiInputError("index must be 'LOSI' or 'EGDI'.")
-    fictional = _is_fictional(levels, fictional)
+    fictional = is_fictional(levels, fictional)
     counts = _level_counts(levels)
     total = int(counts.sum())
     noun = "countries" if index == "EGDI" else "cities"
     title = title or f"{index} levels"
 
-    figure, axes = _new_figure(8, 4.6)
+    figure, axes = new_figure(8, 4.6)
     bars = axes.bar(list(counts.index), counts.to_numpy(),
                     color=[LEVEL_COLOURS[n] for n in counts.index])
-    _bar_labels(axes, bars, "%d")
+    label_bars(axes, bars, "%d")
     axes.set_ylim(0, max(1, counts.max()) * 1.15)
     if index == "LOSI":
         band_note = ("LOSI levels: 'Very high' means LOSI above 0.75 (published). The cut-offs between "
@@ -339,13 +195,13 @@ def chart_level_distribution(levels, *, title: str | None = None, index: str = "
     else:
         band_note = "EGDI levels: the Survey's published bands (above 0.75, 0.50-0.75, 0.25-0.50, below 0.25)."
     notes = [n for n in (source, band_note) if n]
-    _finish(figure, axes, title=title, xlabel=f"{index} level",
-            ylabel=f"Number of {noun}", notes=notes, fictional=fictional)
+    finish_chart(figure, axes, title=title, xlabel=f"{index} level",
+                 ylabel=f"Number of {noun}", notes=notes, fictional=fictional)
     parts = ", ".join(f"{n} {name.lower()}" for name, n in counts.items())
     alt = f"Bar chart of {total} {noun} by {index} level: {parts}."
     if index == "LOSI":
         alt += " " + _LOSI_CUTOFF_SENTENCE
-    return Chart(figure, counts, _alt(alt, fictional), title, " ".join(notes), fictional)
+    return Chart(figure, counts, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
 
 
 # -- criteria ---------------------------------------------------------------------------
@@ -382,26 +238,26 @@ def chart_criterion_scores(scores, *, title: str | None = None,
         >>> chart.alt_text
         'Horizontal bar chart of the average share of indicators met in 2 criteria. The weakest is Services Provision (0.40) and the strongest Technology (0.70).'
     """
-    fictional = _is_fictional(scores, fictional)
+    fictional = is_fictional(scores, fictional)
     means = _criterion_means(scores).rename("score")
     means.index.name = "criterion"
     title = title or "Average criterion scores"
     weakest, strongest = means.idxmin(), means.idxmax()
 
-    figure, axes = _new_figure(8, 4.6)
+    figure, axes = new_figure(8, 4.6)
     ordered = means[::-1]  # first criterion on top
     colours = [OKABE_ITO["vermillion"] if name == weakest else OKABE_ITO["blue"] for name in ordered.index]
     bars = axes.barh(list(ordered.index), ordered.to_numpy(), color=colours)
-    _bar_labels(axes, bars, "%.2f")
+    label_bars(axes, bars, "%.2f")
     axes.set_xlim(0, 1)
     notes = [n for n in (source, "Score = share of the criterion's indicators met. "
                          "Highlighted: the weakest criterion.") if n]
-    _finish(figure, axes, title=title, xlabel="Share of indicators met (0 to 1)", ylabel="",
-            notes=notes, fictional=fictional)
+    finish_chart(figure, axes, title=title, xlabel="Share of indicators met (0 to 1)", ylabel="",
+                 notes=notes, fictional=fictional)
     alt = (f"Horizontal bar chart of the average share of indicators met in {len(means)} criteria. "
            f"The weakest is {weakest} ({means[weakest]:.2f}) and the strongest "
            f"{strongest} ({means[strongest]:.2f}).")
-    return Chart(figure, means, _alt(alt, fictional), title, " ".join(notes), fictional)
+    return Chart(figure, means, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
 
 
 # -- ranking ----------------------------------------------------------------------------
@@ -425,7 +281,7 @@ def chart_losi_ranking(scores, top: int | None = None, *, title: str | None = No
     from matplotlib.patches import Patch
 
 
-    fictional = _is_fictional(scores, fictional)
+    fictional = is_fictional(scores, fictional)
     if isinstance(scores, pd.DataFrame):
         _require_columns(scores, ["losi"], "the scores table")
         values = scores["losi"].astype(float)
@@ -446,27 +302,27 @@ def chart_losi_ranking(scores, top: int | None = None, *, title: str | None = No
     shown = len(data)
     title = title or (f"LOSI ranking: top {shown}" if top is not None else "LOSI ranking")
 
-    figure, axes = _new_figure(8.5, max(3.8, 0.3 * shown + 1.8))
+    figure, axes = new_figure(8.5, max(3.8, 0.3 * shown + 1.8))
     ordered = data[::-1]
     bars = axes.barh([str(i) for i in ordered.index], ordered["losi"].to_numpy(),
                      color=[LEVEL_COLOURS.get(lv, OKABE_ITO["black"]) for lv in ordered["level"]])
-    _bar_labels(axes, bars, "%.2f")
+    label_bars(axes, bars, "%.2f")
     for cut in DEFAULT_LEVELS.cutoffs:
         published = cut == DEFAULT_LEVELS.very_high
-        axes.axvline(cut, color=_TEXT_GREY, linestyle="--" if published else ":", linewidth=1.2)
+        axes.axvline(cut, color=TEXT_GREY, linestyle="--" if published else ":", linewidth=1.2)
     axes.set_xlim(0, 1.08)
     present = [lv for lv in LEVEL_NAMES if lv in set(data["level"])]
     handles = [Patch(color=LEVEL_COLOURS[lv], label=lv) for lv in present]
     handles += [
-        Line2D([], [], color=_TEXT_GREY, linestyle="--", label=f"{DEFAULT_LEVELS.very_high:.2f} cut-off (published)"),
-        Line2D([], [], color=_TEXT_GREY, linestyle=":",
+        Line2D([], [], color=TEXT_GREY, linestyle="--", label=f"{DEFAULT_LEVELS.very_high:.2f} cut-off (published)"),
+        Line2D([], [], color=TEXT_GREY, linestyle=":",
                label=f"{DEFAULT_LEVELS.high:.2f} and {DEFAULT_LEVELS.middle:.2f} (assumed)"),
     ]
     # Outside the axes, so it never hides a bar.
     figure.legend(handles=handles, title="Level", loc="outside right upper", frameon=False)
     notes = [n for n in (source, LEVEL_ASSUMPTION) if n]
-    _finish(figure, axes, title=title, xlabel="LOSI (share of indicators met, 0 to 1)", ylabel="",
-            notes=notes, fictional=fictional)
+    finish_chart(figure, axes, title=title, xlabel="LOSI (share of indicators met, 0 to 1)", ylabel="",
+                 notes=notes, fictional=fictional)
     best, worst = data.index[0], data.index[-1]
     counts = data["level"].value_counts()
     level_text = ", ".join(f"{int(counts[lv])} {lv.lower()}" for lv in present)
@@ -474,7 +330,7 @@ def chart_losi_ranking(scores, top: int | None = None, *, title: str | None = No
     alt = (f"Horizontal bar chart ranking {scope} cities by LOSI, best on top. {best} is first "
            f"({data['losi'].iloc[0]:.2f}) and {worst} is last shown ({data['losi'].iloc[-1]:.2f}); "
            f"levels shown: {level_text}. {_LOSI_CUTOFF_SENTENCE}")
-    return Chart(figure, data, _alt(alt, fictional), title, " ".join(notes), fictional)
+    return Chart(figure, data, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
 
 
 def _require_columns(table, columns, what: str) -> None:

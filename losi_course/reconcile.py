@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .assessment import Assessment
 from .errors import LosiInputError
-from .framework import load_instrument
+from .framework import load_instrument  # noqa: F401 - the examples use it
 from .sheets import read_sheet
 
 if TYPE_CHECKING:

@@ -90,3 +90,16 @@ def run_cli_in_process(*args, cwd: Path | None = None) -> CliResult:
 def cli():
     """The in-process ``losi-course`` runner: ``cli("score", path, "--json")``."""
     return run_cli_in_process
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A copy of the shipped data folder that the library reads instead (to damage it safely)."""
+    import shutil
+
+    from losi_course import datafiles
+
+    folder = tmp_path / "data"
+    shutil.copytree(datafiles.data_dir(), folder)
+    monkeypatch.setenv("LOSI_COURSE_DATA_DIR", str(folder))
+    yield folder

@@ -1,6 +1,5 @@
 """The shipped data: published check values re-derived, provenance, integrity guard."""
 
-import shutil
 
 import pytest
 
@@ -104,14 +103,6 @@ def test_manifest_covers_every_shipped_file_and_all_verify():
     shipped = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.suffix in (".csv", ".md")}
     assert set(results) == shipped
     assert all(results.values())
-
-
-@pytest.fixture
-def data_copy(tmp_path, monkeypatch):
-    folder = tmp_path / "data"
-    shutil.copytree(datafiles.data_dir(), folder)
-    monkeypatch.setenv("LOSI_COURSE_DATA_DIR", str(folder))
-    yield folder
 
 
 def test_an_edited_data_file_is_refused_with_a_clear_message(data_copy):

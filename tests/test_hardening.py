@@ -22,7 +22,6 @@ import pytest
 from conftest import run_cli_in_process as run
 
 import hostile_files
-from test_data import data_copy  # noqa: F401 - the data folder copy that the data tests use
 from losi_course import datafiles
 from losi_course.assessment import Assessment, clean_text
 from losi_course.errors import LosiInputError, SaveError, SheetError

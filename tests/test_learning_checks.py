@@ -9,7 +9,6 @@ test_nbgrader_pipeline.py on the same notebooks.
 
 from __future__ import annotations
 
-import copy
 import importlib
 import re
 
@@ -18,7 +17,7 @@ import pandas as pd
 import pytest
 
 import nbgrader_support as support
-from conftest import ROOT, notebook_cells, visible_part
+from conftest import ROOT, visible_part
 from losi_course.authoring import autograded_questions, nbgrader_meta, stem_of, written_ids
 from losi_course.checks import CheckFailed
 

@@ -27,7 +27,7 @@ from ..velmora.facts import CONTENT_SAMPLE, INSTITUTIONAL_SAMPLE, SERVICES_SAMPL
 from ..velmora.peers import peers
 from ..velmora.prepared import team_assessment, with_findings
 from .answers import as_number, require_computed
-from .findings import FULL_POINTS_SHARE, grade_findings, parse_findings
+from .findings import grade_findings, parse_findings
 
 __all__ = [
     "check_findings",

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..checks import CheckFailed, answer_right, hidden_check, passed
+from ..checks import CheckFailed, answer_right, hidden_check
 from ..errors import LosiInputError
 from ..framework import load_instrument
 from ..reconcile import reconcile

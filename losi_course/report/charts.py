@@ -21,7 +21,8 @@ import base64
 from typing import TYPE_CHECKING
 
 from ..errors import LosiInputError
-from ..plots import OKABE_ITO, Chart, _alt, _bar_labels, _finish, _new_figure, chart_losi_ranking
+from ..chart_parts import OKABE_ITO, Chart, alt_text_for, finish_chart, label_bars, new_figure
+from ..plots import chart_losi_ranking
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,13 +75,13 @@ def chart_criteria_against_peers(city: "pd.Series", peers: "pd.DataFrame | None"
     data.index.name = "criterion"
     title = f"{city_name}: criterion scores" + (" against its peers" if peers is not None else "")
 
-    figure, axes = _new_figure(8.5, 5.2)
+    figure, axes = new_figure(8.5, 5.2)
     ordered = data[::-1]  # barh draws from the bottom up: the first criterion on top
     positions = np.arange(len(ordered))
     height = 0.38 if peers is not None else 0.6
     shift = height / 2 if peers is not None else 0
     bars = axes.barh(positions + shift, ordered[city_name], height=height, color=CITY_COLOUR, label=city_name)
-    _bar_labels(axes, bars, "%.2f")
+    label_bars(axes, bars, "%.2f")
     if peers is not None:
         low = ordered["peer average"] - ordered["peer lowest"]
         high = ordered["peer highest"] - ordered["peer average"]
@@ -89,13 +90,13 @@ def chart_criteria_against_peers(city: "pd.Series", peers: "pd.DataFrame | None"
                               label=f"Average of {len(peers)} peers (line: lowest to highest)")
         axes.errorbar(ordered["peer average"], positions - shift, xerr=[low, high], fmt="none",
                       ecolor="#000000", elinewidth=1.2, capsize=4)
-        _bar_labels(axes, peer_bars, "%.2f")
+        label_bars(axes, peer_bars, "%.2f")
     axes.set_yticks(positions, list(ordered.index))
     axes.set_xlim(0, 1.1)
     axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, frameon=False)
     notes = ["Score = share of the criterion's indicators met (0 to 1)."]
-    _finish(figure, axes, title=title, xlabel="Share of indicators met", ylabel="", notes=notes,
-            fictional=fictional)
+    finish_chart(figure, axes, title=title, xlabel="Share of indicators met", ylabel="", notes=notes,
+                 fictional=fictional)
     scores = data[city_name]
     alt = (f"Horizontal bar chart of the share of indicators met by {city_name} in {len(data)} criteria: "
            f"the strongest is {scores.idxmax()} ({scores.max():.2f}) and the weakest {scores.idxmin()} "
@@ -105,7 +106,7 @@ def chart_criteria_against_peers(city: "pd.Series", peers: "pd.DataFrame | None"
         alt += (f" Beside each, the average of {len(peers)} peers with a line from the lowest to the highest "
                 f"peer; {city_name} is above the peer average in {len(above)} of {len(data)} criteria"
                 + (f" ({', '.join(above)})." if above else "."))
-    return Chart(figure, data, _alt(alt, fictional), title, " ".join(notes), fictional)
+    return Chart(figure, data, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
 
 
 def chart_rank_among_peers(losi: "pd.Series", city_name: str, *, fictional: bool = False) -> Chart:
@@ -132,5 +133,5 @@ def chart_rank_among_peers(losi: "pd.Series", city_name: str, *, fictional: bool
             label.set_fontweight("bold")
     rank, total = int(chart.data.loc[city_name, "rank"]), len(chart.data)
     plain = chart.alt_text.removeprefix("Fictional data. ")
-    alt = _alt(f"{city_name} is ranked {rank} of {total} (marked with a triangle). {plain}", fictional)
+    alt = alt_text_for(f"{city_name} is ranked {rank} of {total} (marked with a triangle). {plain}", fictional)
     return Chart(chart.figure, chart.data, alt, chart.title, chart.source, chart.fictional)
