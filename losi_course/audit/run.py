@@ -67,10 +67,15 @@ def _readers(vocabulary):
         return page_facts(fetched.text() if html is None else html, fetched.url, fetched.status,
                           search_words=search_words, networks=vocabulary.networks, truncated=fetched.truncated)
 
+    decided: dict[tuple, bool] = {}  # a menu repeats the same links on every page: judge each once
+
     def prioritise(link) -> bool:
-        if link.hreflang or link.lang or vocabulary.language_of_name(link.text or ""):
-            return True
-        return any(vocabulary.find(topic, link.text, vocabulary.languages) for topic in _PRIORITY_TOPICS)
+        key = (link.hreflang, link.lang, link.text)
+        if key not in decided:
+            decided[key] = bool(link.hreflang or link.lang or vocabulary.language_of_name(link.text or "")
+                                or any(vocabulary.find(topic, link.text, vocabulary.languages)
+                                       for topic in _PRIORITY_TOPICS))
+        return decided[key]
 
     return facts_of, prioritise
 

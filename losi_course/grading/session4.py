@@ -20,7 +20,7 @@ from ..checks import answer_right, hidden_check
 from ..data import load_losi_2024_cities, load_pilots
 from ..fictional import load_fictional_country
 from ..framework import load_instrument
-from ..portal import portal_path
+from ..portal.precheck import load_precheck
 from ..reconcile import cohen_kappa
 from ..scoring import fits_share_of, losi_level, score_table
 from ..velmora.prepared import team_assessment
@@ -252,15 +252,18 @@ def check_beyond_disagreement(beyond_disagreement: Any) -> None:
 
 @lru_cache(maxsize=1)
 def _precheck():
-    from ..audit import audit_portal  # the pre-check reads a whole site: only when asked
-
-    return audit_portal(portal_path(), validator=False, browser=False)
+    return load_precheck()
 
 
 def velmora_precheck():
-    """The pre-check of the fictional Velmora portal (its saved pages), as a table (a copy).
+    """The pre-check of the fictional Velmora portal, as a table (a copy): id, tier, outcome, value.
 
-    The saved folder gives the same outcomes as the portal served on loopback.
+    It is the stored result (``data/velmora/precheck.csv``), which a test keeps equal to a fresh
+    pre-check of the site, so a checker need not read the whole site again.
+
+    Example:
+        >>> velmora_precheck().set_index("id").loc["214", "outcome"]
+        'met'
     """
     return _precheck().copy()
 

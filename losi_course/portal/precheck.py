@@ -17,7 +17,6 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from ..audit import run_audit
 from ..datafiles import data_dir, verified_path
 from ..filesafety import atomic_write
 from .server import SITE_DIR
@@ -35,6 +34,8 @@ _COLUMNS = ("id", "tier", "outcome", "value")
 
 def fresh_precheck() -> list[dict[str, str]]:
     """The pre-check of the saved Velmora pages now (static checks only), as CSV rows."""
+    from ..audit import run_audit  # reading the whole site: only when asked, not to load the result
+
     result = run_audit(SITE_DIR, validator=False, browser=False)
     values = {"met": "1", "not_met": "0"}
     return [{"id": i.id, "tier": i.tier, "outcome": i.outcome, "value": values.get(i.outcome, "")}
