@@ -225,17 +225,13 @@ class Context:
         wanted |= {1} if "heading" in kinds else set()
         wanted |= {2, 3} if "link" in kinds else set()
         scored = []
-        matched: dict[tuple, int | None] = {}  # menus repeat the same texts on every page: search each once
         for order, (rank, text, langs, where, snippet) in enumerate(self._index(pages)):
             if rank not in wanted:
                 continue
-            if (text, langs) not in matched:
-                pattern = self.vocabulary.pattern(topic, langs)
-                match = pattern.search(text) if pattern is not None else None
-                matched[(text, langs)] = len(match.group(0)) if match else None
-            length = matched[(text, langs)]
-            if length is not None:
-                scored.append((min(rank, 2), -length, order, Evidence(where, snippet)))
+            pattern = self.vocabulary.pattern(topic, langs)
+            match = pattern.search(text) if pattern is not None else None
+            if match:
+                scored.append((min(rank, 2), -len(match.group(0)), order, Evidence(where, snippet)))
         scored.sort(key=lambda item: item[:3])
         found, shown = [], set()
         for *_, evidence in scored:
