@@ -46,7 +46,7 @@ def study_materials(course: CourseFolder) -> dict[str, Path]:
     """
     docs = course.root / "course"
     found = {f"readings/{p.name}": p for p in sorted((docs / "readings").glob("*.md"))}
-    for name in ("learner-guide.md", "syllabus.md"):
+    for name in ("learner-guide.md", "syllabus.md", "portal-precheck.md"):
         if (docs / name).is_file():
             found[name] = docs / name
     found["SOURCES.md"] = verified_path("SOURCES.md")

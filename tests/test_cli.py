@@ -9,6 +9,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import run_cli_in_process
@@ -165,3 +166,26 @@ def test_solutions_are_written_for_self_paced_learners_without_overwriting(tmp_p
     assert copy.read_text() == "my notes"
     unknown = run("solutions", "session9", cwd=course)
     assert unknown.returncode == 2 and "no session called session9" in unknown.stderr
+
+
+def test_links_in_the_study_materials_lead_to_files_copied_beside_them():
+    """A self-paced learner opens the guide in the workspace: its relative links must work there."""
+    import re
+
+    from losi_course.course import CourseFolder
+    from losi_course.lab import study_materials
+
+    materials = study_materials(CourseFolder.at(Path(__file__).resolve().parent.parent))
+    assert "portal-precheck.md" in materials
+    broken = []
+    for name, source in materials.items():
+        if not name.endswith(".md"):
+            continue
+        for target in re.findall(r"\]\(([^)#\s]+)", source.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            copied = str(Path(Path(name).parent / target))
+            folder = target.endswith("/") and any(n.startswith(copied + "/") for n in materials)
+            if not folder and copied not in {str(Path(n)) for n in materials}:
+                broken.append(f"{name} -> {target}")
+    assert broken == []
