@@ -10,8 +10,8 @@ Commands (this contract is relied on by other tools):
 * ``losi-course solutions [SESSION ...]`` (worked solutions for self-paced learners)
 * ``losi-course portal serve [--port N] | path``
 * ``losi-course reconcile SHEET_A SHEET_B [--json] [--consensus FILE]``
-* ``losi-course instructor STEP`` (release, collect, grade, feedback, export, validate,
-  solutions, lab: see :mod:`losi_course.instructor`)
+* ``losi-course instructor STEP`` (release, pack, roster, due, collect, grade, marks, accept,
+  feedback, export, validate, solutions, lab: see :mod:`losi_course.instructor`)
 
 Bad input exits with code 2 and a one-paragraph message, never a traceback.
 """

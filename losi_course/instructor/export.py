@@ -126,7 +126,8 @@ def _row(course: CourseFolder, gb, session: str, person: str, record, maxima) ->
         row.status, row.notes = "failed", [record.failure]
         row.notes += _describe_findings(record)
         return row
-    if submission is None or record is None:
+    graded = course.step_path("autograded", session, person)
+    if submission is None or (record is None and not any(graded.glob("*.ipynb"))):
         row.status, row.notes = "needs marking", ["not graded yet: run `losi-course instructor grade`"]
         return row
     row.autograded, row.written, row.total = submission.code_score, submission.written_score, submission.score
@@ -135,8 +136,8 @@ def _row(course: CourseFolder, gb, session: str, person: str, record, maxima) ->
     waiting = sorted(g.name for nb in submission.notebooks for g in nb.grades if g.needs_manual_grade)
     if any(nb.flagged for nb in submission.notebooks):
         row.status = "flagged"
-        row.notes = _describe_findings(record) or ["flagged by hand in Formgrader"]
-    elif handed_in and record.submission != submission_fingerprint(folder):
+        row.notes = (_describe_findings(record) if record else []) or ["flagged in the gradebook (see Formgrader)"]
+    elif handed_in and record is not None and record.submission != submission_fingerprint(folder):
         row.status, row.notes = "needs marking", ["changed since it was graded: run `losi-course instructor grade`"]
     elif waiting:
         row.status, row.notes = "needs marking", [f"to mark: {', '.join(waiting)}"]

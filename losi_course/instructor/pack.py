@@ -112,8 +112,10 @@ def pack_files(course: CourseFolder) -> dict[str, bytes]:
     library = Path(__file__).resolve().parent.parent
     files: dict[str, bytes] = {}
     for name in _ROOT_FILES:
-        path = course.root / name
-        if not path.is_file():
+        # the package's description comes with the library it describes; the configuration with the course
+        places = [course.root / name] if name == CONFIG_FILE else [library.parent / name, course.root / name]
+        path = next((p for p in places if p.is_file()), None)
+        if path is None:
             raise InstructorError(f"{name} is missing from the course folder; the pack needs it.")
         files[name] = path.read_bytes()
     files.update(_tree(course.root, "release"))
@@ -123,6 +125,8 @@ def pack_files(course: CourseFolder) -> dict[str, bytes]:
         if (course.root / name).is_file():
             files[name] = (course.root / name).read_bytes()
     files.update(_tree(course.root, "course/readings"))
+    if not any(name.startswith("course/") for name in files):
+        print("Note: the course folder has no course/ folder: the pack holds no readings or learner guide.")
     files.update(_tree(library.parent, library.name))
     files[f"losi_course/data/{MANIFEST}"] = _manifest(files)
     files["README.md"] = README.encode("utf-8")
