@@ -152,18 +152,16 @@ def add_instructor_parser(sub, parser_class: type = argparse.ArgumentParser) -> 
     s = steps.add_parser("pack", parents=[common], help="the participants' pack: notebooks, readings, library, no answers")
     s.add_argument("-o", "--output", help=f"zip file to write (default: dist/{PACK_NAME})")
     s.set_defaults(run=_pack)
-    s = steps.add_parser("roster", parents=[common], help="the class list")
-    roster = s.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=parser_class)
-    r = roster.add_parser("import", parents=[common],
-                          help="add or update participants from a CSV (participant, first_name, last_name, email)")
-    r.add_argument("file")
-    r.set_defaults(run=_roster)
-    s = steps.add_parser("marks", parents=[common], help="written marks without clicking")
-    marks = s.add_subparsers(dest="action", required=True, metavar="ACTION", parser_class=parser_class)
-    m = marks.add_parser("import", parents=[common],
-                         help="set marks from a CSV (participant, session, grade_id, points, comment)")
-    m.add_argument("file")
-    m.set_defaults(run=_marks)
+    for step, what, table, run in (
+            ("roster", "the class list", "add or update participants from a CSV (participant, first_name, "
+             "last_name, email)", _roster),
+            ("marks", "written marks without clicking", "set marks from a CSV (participant, session, grade_id, "
+             "points, comment)", _marks)):
+        actions = steps.add_parser(step, parents=[common], help=what).add_subparsers(
+            dest="action", required=True, metavar="ACTION", parser_class=parser_class)
+        s = actions.add_parser("import", parents=[common], help=table)
+        s.add_argument("file")
+        s.set_defaults(run=run)
     s = steps.add_parser("due", parents=[common], help="a session's due date (local time), for late submissions")
     s.add_argument("session")
     s.add_argument("when", nargs="?", help='e.g. "2026-12-01 17:00"')

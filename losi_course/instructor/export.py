@@ -218,8 +218,10 @@ def _xlsx_bytes(rows: list[GradeRow], sessions: list[str], names: dict[str, dict
 
 
 def export(*, course: CourseFolder, to: str | Path | None = None, api: "NbGraderAPI | None" = None,
-           sessions: list[str] | None = None) -> Path:
+           sessions: list[str] | None = None, rows: list[GradeRow] | None = None) -> Path:
     """Write the gradebook to ``to`` (``.csv`` or ``.xlsx``; default ``grades.csv`` in the course folder).
+
+    ``rows`` are :func:`gradebook_rows` already read (of ``sessions``).
 
     Example:
         >>> import tempfile
@@ -234,7 +236,7 @@ def export(*, course: CourseFolder, to: str | Path | None = None, api: "NbGrader
         raise InstructorError(f"{path.name}: the grades can be written as .csv or .xlsx.")
     api = api if api is not None else nbgrader_api(course)
     sessions = sessions or course.sessions
-    rows = gradebook_rows(course, api, sessions)
+    rows = rows if rows is not None else gradebook_rows(course, api, sessions)
     if path.suffix.lower() == ".csv":
         data = _csv_bytes(rows)
     else:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from ..course import CourseFolder, natural_key
 from ..filesafety import atomic_write
-from .nbgrader_tools import nbgrader_api
+from .nbgrader_tools import gradebook, nbgrader_api, quiet
 from .records import GradingRecords, SubmissionRecord
 from .workers import Graders, feedback_key
 
@@ -78,16 +78,17 @@ def feedback(*, course: CourseFolder, assignment: str | None = None, api: "NbGra
     api = api if api is not None else nbgrader_api(course)
     names = [course.require_session(assignment)] if assignment else course.sessions
     tasks, books = [], {}
-    for name in names:
-        books[name] = GradingRecords(course, name)
-        for participant in _graded_participants(course, name):
-            record = books[name].get(participant)
-            if record is not None and record.status == "failed":
-                continue
-            pages = list(course.step_path("feedback", name, participant).glob("*.html"))
-            key = feedback_key(api, course, name, participant)
-            if key and (force or not pages or record is None or record.feedback != key):
-                tasks.append({"task": "feedback", "assignment": name, "student": participant})
+    with quiet(), gradebook(api) as gb:
+        for name in names:
+            books[name] = GradingRecords(course, name)
+            for participant in _graded_participants(course, name):
+                record = books[name].get(participant)
+                if record is not None and record.status == "failed":
+                    continue
+                pages = list(course.step_path("feedback", name, participant).glob("*.html"))
+                key = feedback_key(api, course, name, participant, gb)
+                if key and (force or not pages or record is None or record.feedback != key):
+                    tasks.append({"task": "feedback", "assignment": name, "student": participant})
     if tasks:
         scratch = CourseFolder.scratch() / "feedback"
         with Graders(course, Graders.size_for(len(tasks), jobs), scratch) as graders:

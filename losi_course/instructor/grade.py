@@ -105,19 +105,16 @@ def _previous_answers(course: CourseFolder, assignment: str, student: str, recor
     return answer_fingerprints(graded) if graded.is_dir() else None
 
 
-def _graded(course: CourseFolder, api, assignment: str, student: str) -> bool:
-    from nbgrader.api import MissingEntry
+def _in_gradebook(api) -> set[tuple[str, str]]:
+    """Every (session, participant) the gradebook has a submission of."""
+    with quiet(), gradebook(api) as gb:
+        return {(a.name, sub.student.id) for a in gb.assignments for sub in a.submissions}
 
+
+def _graded(course: CourseFolder, known: set[tuple[str, str]], assignment: str, student: str) -> bool:
     released = [p.name for p in course.step_path("release", assignment).glob("*.ipynb")]
     folder = course.step_path("autograded", assignment, student)
-    if not all((folder / name).is_file() for name in released):
-        return False
-    with quiet(), gradebook(api) as gb:
-        try:
-            gb.find_submission(assignment, student)
-        except MissingEntry:
-            return False
-    return True
+    return (assignment, student) in known and all((folder / name).is_file() for name in released)
 
 
 def _fmt(score, maximum) -> str:
@@ -180,6 +177,8 @@ def grade(*, course: CourseFolder, assignment: str | None = None, to: str | Path
     books = {name: GradingRecords(course, name) for name in targets}
     for name in targets:
         ensure_current_in_gradebook(api, course, name)
+    known = _in_gradebook(api)
+    for name in targets:
         tests = tests_fingerprint(course, name)
         records = books[name]
         for student in submissions(course, name):
@@ -189,7 +188,7 @@ def grade(*, course: CourseFolder, assignment: str | None = None, to: str | Path
             folder = course.step_path("submitted", name, student)
             fingerprint, record = submission_fingerprint(folder), records.get(student)
             reason = reason_to_grade(record, fingerprint, tests, regrade=regrade_autograded,
-                                     graded=record is not None and _graded(course, api, name, student))
+                                     graded=record is not None and _graded(course, known, name, student))
             if not reason:
                 unchanged[name] = unchanged.get(name, 0) + 1
                 continue
@@ -219,8 +218,9 @@ def grade(*, course: CourseFolder, assignment: str | None = None, to: str | Path
     if tampered:
         raise InstructorError(f"Grading stopped: {tampered}")
     feedback_files = feedback(course=course, assignment=assignment, api=api, jobs=jobs)
-    export_path = export(course=course, to=to, api=api)
-    rows = gradebook_rows(course, api, targets)
+    every = gradebook_rows(course, api)
+    export_path = export(course=course, to=to, api=api, rows=every)
+    rows = [r for r in every if r.session in targets]
     print_summary(rows, targets, graded, unchanged)
     report = GradingReport(rows, export_path, feedback_files, graded)
     print(f"\nFeedback: {len(feedback_files)} page(s) in feedback/<participant>/<session>/, and named "

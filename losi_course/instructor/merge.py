@@ -100,7 +100,7 @@ def merge_result(api: "NbGraderAPI", course: CourseFolder, result: dict, previou
             nb.late_submission_penalty = got.get("late_penalty")
             nb.flagged = flag or (bool(nb.flagged) and not had_findings)
         gb.db.commit()
-    key = feedback_key(api, course, assignment, student)
+        key = feedback_key(api, course, assignment, student, gb)
     record.feedback = key if key and key == result.get("feedback_key") else ""
     return record
 

@@ -14,7 +14,9 @@ does not trust the kernel's verdict on its own:
 
 The values travel as pickles read with :class:`AnswerUnpickler`, which only rebuilds plain data,
 pandas and numpy objects and the course's own result classes: nothing in a value can run code
-in the grading process. :func:`library_fingerprint` notices a course library changed on disk.
+in the grading process. A test that needs a function or class the notebook defines cannot be run
+apart from it (the course's answers are values); its notebook verdict stands. :func:`library_fingerprint`
+notices a course library changed on disk.
 
 Example:
     >>> import pickle

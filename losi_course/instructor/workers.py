@@ -64,26 +64,31 @@ def explain_failure(course: CourseFolder, assignment: str, student: str, reason:
     return reason
 
 
-def feedback_key(api: "NbGraderAPI", course: CourseFolder, assignment: str, student: str) -> str:
-    """A fingerprint of everything a feedback page shows (the graded notebooks, scores, comments)."""
+def feedback_key(api: "NbGraderAPI", course: CourseFolder, assignment: str, student: str, gb=None) -> str:
+    """A fingerprint of everything a feedback page shows (the graded notebooks, scores, comments).
+
+    ``gb`` is an open gradebook of ``api`` to use (one is opened if not given).
+    """
     from nbgrader.api import MissingEntry
 
+    if gb is None:
+        with quiet(), gradebook(api) as opened:
+            return feedback_key(api, course, assignment, student, opened)
     graded = course.step_path("autograded", assignment, student)
     shown: dict = {"version": _FEEDBACK_VERSION, "notebooks": {}}
-    with quiet(), gradebook(api) as gb:
-        try:
-            submission = gb.find_submission(assignment, student)
-        except MissingEntry:
-            return ""
-        for nb in submission.notebooks:
-            path = graded / f"{nb.name}.ipynb"
-            shown["notebooks"][nb.name] = {
-                "file": hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "",
-                "flagged": bool(nb.flagged), "late": nb.late_submission_penalty,
-                "grades": sorted((g.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade)
-                                 for g in nb.grades),
-                "comments": sorted((c.name, c.auto_comment or "", c.manual_comment or "") for c in nb.comments),
-            }
+    try:
+        submission = gb.find_submission(assignment, student)
+    except MissingEntry:
+        return ""
+    for nb in submission.notebooks:
+        path = graded / f"{nb.name}.ipynb"
+        shown["notebooks"][nb.name] = {
+            "file": hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "",
+            "flagged": bool(nb.flagged), "late": nb.late_submission_penalty,
+            "grades": sorted((g.name, g.auto_score, g.manual_score, g.extra_credit, g.needs_manual_grade)
+                             for g in nb.grades),
+            "comments": sorted((c.name, c.auto_comment or "", c.manual_comment or "") for c in nb.comments),
+        }
     return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
