@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -180,13 +182,22 @@ def graded(tmp_path_factory):
         "from losi_course.grading.findings import compare_with_key\n"
         "table = compare_with_key({}, ids=sample_city.SERVICES_SAMPLE)\n"
         "service_findings = {r.id: ('no' if r.accepted == 'no' else 'yes') for r in table.itertuples()}")))
+    temporary = Path(tempfile.gettempdir())
+    before = set(temporary.glob("losi-course-*"))
     run = support.run_instructor(root, "grade", "--jobs", "2")
     assert "Traceback" not in run.stdout + run.stderr, run.stderr[-3000:]
-    return {"root": root, "run": run, "rows": support.grade_rows(root / "grades.csv")}
+    left = set(temporary.glob("losi-course-*")) - before
+    return {"root": root, "run": run, "rows": support.grade_rows(root / "grades.csv"), "left": left}
 
 
 def wrong_source(nb, gid):
     return next(c.source for c in nb.cells if support.grade_id(c) == gid)
+
+
+@pytest.mark.slow
+def test_grading_leaves_no_temporary_folder_behind(graded):
+    # kernels are stopped at once, before they can clean up: the work files of session 3 must not stay
+    assert graded["left"] == set()
 
 
 @pytest.mark.slow

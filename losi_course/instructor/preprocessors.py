@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -108,6 +109,10 @@ class CaptureAnswers(NbGraderPreprocessor):
             cells.append(cell)
         nb.cells = cells
         resources["losi_capture"] = {"folder": str(folder), "tests": tests}
+        # The kernel is stopped at once when the notebook is done, so it cannot clean up its own
+        # temporary files: it makes them in the capture folder, which is removed afterwards.
+        _STATE.setdefault("tmpdir", os.environ.get("TMPDIR"))
+        os.environ["TMPDIR"] = str(folder)
         return nb, resources
 
 
@@ -193,10 +198,21 @@ class RecheckAnswers(NbGraderPreprocessor):
                 cell.outputs.append(_error(_RERUN_FAILED.format(why=run.explain())))
             findings = participant_findings(nb, _trusted_sources(resources))
         finally:
+            _restore_tmpdir()
             shutil.rmtree(info["folder"], ignore_errors=True)
         nb.metadata.setdefault("losi_course", {})["integrity"] = {
             "findings": findings, "rechecks": rechecks, "confirmed": confirmed, "unconfirmable": unconfirmable}
         return nb, resources
+
+
+def _restore_tmpdir() -> None:
+    if "tmpdir" not in _STATE:
+        return  # nothing was changed
+    original = _STATE["tmpdir"]
+    if original is None:
+        os.environ.pop("TMPDIR", None)
+    else:
+        os.environ["TMPDIR"] = original
 
 
 def _error(message: str) -> NotebookNode:

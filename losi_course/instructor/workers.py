@@ -120,10 +120,11 @@ def autograde_submission(api: "NbGraderAPI", course: CourseFolder, assignment: s
     the ``late_penalty`` and the ``integrity`` findings. With ``with_feedback`` the feedback page
     is written at once from the same gradebook, and ``feedback_key`` says what it shows.
     """
-    from .preprocessors import LibraryChanged, _check_library
+    from .preprocessors import LibraryChanged, _check_library, _restore_tmpdir
 
     with quiet():
         outcome = api.autograde(assignment, student, force=True, create=True)
+    _restore_tmpdir()  # in case nbgrader stopped between capturing and re-checking
     result: dict = {"task": "autograde", "assignment": assignment, "student": student,
                     "ok": bool(outcome["success"])}
     try:
