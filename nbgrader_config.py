@@ -30,3 +30,28 @@ c.GenerateAssignment.preprocessors.append("losi_course.run_all.KeepRunAllGoing")
 # LOSI_GRADEBOOK_URL=postgresql+psycopg://facilitator@/losi_gradebook?host=/var/run/postgresql
 if os.environ.get("LOSI_GRADEBOOK_URL"):
     c.CourseDirectory.db_url = os.environ["LOSI_GRADEBOOK_URL"]
+
+# Tamper-evident autograding (losi_course.instructor.preprocessors): a capture cell records
+# the values each test reads, the grading process runs every passing test again on them where
+# no answer cell can reach, and the participant's own code is read for tampering; findings
+# flag the submission. nbgrader's own steps keep their order; the second metadata check is
+# left out (the sanitizing pass has just checked it, and running the notebook cannot change it).
+c.Autograde.autograde_preprocessors = [
+    "losi_course.instructor.preprocessors.CaptureAnswers",
+    "nbgrader.preprocessors.Execute",
+    "losi_course.instructor.preprocessors.RecheckAnswers",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "losi_course.instructor.preprocessors.RecordFlags",
+    "nbgrader.preprocessors.AssignLatePenalties",
+]
+# Feedback says "not yet marked" on answers no one has marked yet.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "losi_course.instructor.preprocessors.NoteUnmarked",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+# A graded kernel is stopped at once when its notebook is done (nothing in it needs a clean exit).
+c.Execute.shutdown_kernel = "immediate"

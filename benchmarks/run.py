@@ -29,6 +29,13 @@ try:
 except ImportError:
     pass
 
+try:
+    import bench_grading  # noqa: E402
+
+    SUITES.append(("Grading a class", [bench_grading.bench_grade_class]))
+except ImportError:
+    pass
+
 
 def main() -> int:
     for title, benches in SUITES:

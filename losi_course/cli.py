@@ -12,8 +12,8 @@ Commands (this contract is relied on by other tools):
 * ``losi-course reconcile SHEET_A SHEET_B [--json] [--consensus FILE [--force]]``
 * ``losi-course audit TARGET [--json] [--sheet OUT]`` and ``losi-course audit capture URL -o FILE``
   (the portal pre-check: see :mod:`losi_course.audit`)
-* ``losi-course instructor STEP`` (release, collect, grade, feedback, export, validate,
-  solutions, lab: see :mod:`losi_course.instructor`)
+* ``losi-course instructor STEP`` (release, pack, roster, due, collect, grade, marks, accept,
+  feedback, export, validate, solutions, lab: see :mod:`losi_course.instructor`)
 
 Bad input exits with code 2 and a one-paragraph message, never a traceback; an unexpected
 internal error prints one line saying where its details were written, and exits with code 1.

@@ -129,6 +129,39 @@ def submission_scores(api, assignment: str, student: str, notebook: str | None =
                 "needs_manual_grade": bool(sub.needs_manual_grade), "grades": grades}
 
 
+def scratch_course(dest: Path, names: list[str]) -> Path:
+    """A temporary course with ``names`` released (gradebook recorded), ready for submissions."""
+    build_course(dest, names)
+    release(course=CourseFolder.at(dest))
+    return dest
+
+
+def run_instructor(root: Path, *args, timeout: int = 900):
+    """``losi-course instructor ARGS --root ROOT`` as an instructor types it (a new process)."""
+    import subprocess
+
+    return subprocess.run([sys.executable, "-m", "losi_course", "instructor", *map(str, args), "--root", str(root)],
+                          cwd=root, env=CourseFolder.subprocess_env(), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def grade_rows(path: Path) -> dict[tuple[str, str], dict]:
+    """An exported grades.csv as ``{(participant, session): row}``."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {(r["participant"], r["session"]): r for r in csv.DictReader(handle)}
+
+
+def with_cells(nb, **sources):
+    """A copy of ``nb`` with the cells of the given grade ids replaced (``world_mean_answer="..."``)."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if grade_id(cell) in sources:
+            cell.source = sources[grade_id(cell)]
+    return nb
+
+
 # ----------------------------------------------------------------------------- fixture upkeep
 def refresh_fixture_release() -> Path:
     """Regenerate ``tests/fixtures/course/release/fixture1`` with the course's config."""

@@ -78,10 +78,16 @@ def test_a_click_on_the_form_in_jupyterlab_is_saved_to_the_sheet(lab):
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            console = []  # the browser's own errors, to say why a form did not appear
+            page.on("console", lambda message: console.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: console.append(str(error)))
             page.goto(f"{base}/lab/tree/form.ipynb?reset&token={token}")
             page.wait_for_function(KERNEL_READY, timeout=90_000)
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-            playwright.expect(page.get_by_text("Provisional LOSI")).to_be_visible(timeout=60_000)
+            try:
+                playwright.expect(page.get_by_text("Provisional LOSI")).to_be_visible(timeout=60_000)
+            except AssertionError as err:
+                raise AssertionError(f"the form did not appear; browser errors: {console[-5:]}") from err
             # The first criterion's page is open: answer its third indicator (216) with a real click.
             page.locator("button[data-value='Yes']:visible").nth(2).click()
             playwright.expect(page.get_by_text("1 of 95 answered")).to_be_visible(timeout=30_000)

@@ -132,7 +132,7 @@ WRONG = {
     "session6": {
         "machine_met": ('machine_met = (audit["outcome"] == "review").sum()', "Not yet"),
         "ahead_of_peers": ('ahead_of_peers = peer_scores["losi"].mean() - velmora_score.losi', "wrong way round"),
-        "quick_wins": ('quick_wins = list(gaps["id"].head(3))', "should hold 5"),
+        "quick_wins": ('quick_wins = list(city_gaps["id"].head(3))', "should hold 5"),
     },
 }
 

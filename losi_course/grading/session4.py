@@ -27,7 +27,7 @@ from ..velmora.prepared import team_assessment
 from .answers import as_mapping, as_number, require_computed
 
 __all__ = [
-    "greece_average",
+    "published_greece_average",
     "check_greece_municipalities",
     "check_greece_level",
     "check_tunisia_low",
@@ -49,11 +49,11 @@ def _pilot(country: str):
     return load_pilots().set_index("country").loc[country]
 
 
-def greece_average() -> float:
+def published_greece_average() -> float:
     """The average LOSI of the Greek municipalities, as the pilots table's notes give it.
 
     Example:
-        >>> greece_average()
+        >>> published_greece_average()
         0.5537
     """
     found = re.search(r"Average LOSI of the \d+ municipalities (0\.\d+)", str(_pilot("Greece")["notes"]))
@@ -89,8 +89,8 @@ def check_greece_level(greece_level: Any) -> None:
     require_computed("greece_level", "greece_average")
     hidden_check(isinstance(greece_level, str), "greece_level should be the name of a level (text), as "
                  "lc.losi_level gives it.")
-    hidden_check(" ".join(greece_level.split()).lower() == losi_level(greece_average()).lower(),
-                 f"greece_level is not the level of {greece_average()} with the course's cut-offs. Use "
+    hidden_check(" ".join(greece_level.split()).lower() == losi_level(published_greece_average()).lower(),
+                 f"greece_level is not the level of {published_greece_average()} with the course's cut-offs. Use "
                  "lc.losi_level(greece_average).")
     answer_right("greece_level")
 

@@ -135,24 +135,24 @@ def check_quick_wins(quick_wins: Any, tech_findings: Any, pe_findings: Any) -> N
         >>> check_quick_wins(["201"], {i: 1 for i in TECHNOLOGY_SAMPLE}, {i: 1 for i in PARTICIPATION_SAMPLE})
         Traceback (most recent call last):
         ...
-        losi_course.checks.CheckFailed: Not quite: quick_wins should hold 5 indicator ids; it has 1. Take the first 5 rows of gaps.
+        losi_course.checks.CheckFailed: Not quite: quick_wins should hold 5 indicator ids; it has 1. Take the first 5 rows of city_gaps.
     """
     import pandas as pd
 
-    require_computed("quick_wins", "gaps")
+    require_computed("quick_wins", "city_gaps")
     if isinstance(quick_wins, (pd.Series, pd.Index)):
         quick_wins = quick_wins.tolist()
     hidden_check(isinstance(quick_wins, (list, tuple)), "quick_wins should be a list of indicator ids, like "
                  "['201', '202']. Wrap the column in list(...).")
     got = [str(v) for v in quick_wins]
     hidden_check(len(got) == N_QUICK_WINS, f"quick_wins should hold {N_QUICK_WINS} indicator ids; it has "
-                 f"{len(got)}. Take the first {N_QUICK_WINS} rows of gaps.")
+                 f"{len(got)}. Take the first {N_QUICK_WINS} rows of city_gaps.")
     gaps = gap_analysis(expected_velmora(tech_findings, pe_findings), peers=peers())
     hidden_check(set(got) <= set(gaps["id"]), "quick_wins has indicator(s) that Velmora already meets. Take "
-                 "them from gaps.")
+                 "them from city_gaps.")
     fifth = float(gaps["peer_share"].iloc[N_QUICK_WINS - 1])
     must = set(gaps.loc[gaps["peer_share"] > fifth, "id"])
     may = set(gaps.loc[gaps["peer_share"] >= fifth, "id"])
     hidden_check(must <= set(got) <= may, "quick_wins are not the gaps most common among the peers. Keep the "
-                 "order of gaps and take the first rows.")
+                 "order of city_gaps and take the first rows.")
     answer_right("quick_wins")

@@ -1,68 +1,68 @@
-"""Step ``grade``: autograde the submissions, write their feedback, export the grades.
+"""Step ``grade``: autograde what changed, keep every hand mark, write feedback, export the grades.
+
+``losi-course instructor grade`` grades exactly what needs it (see :func:`reason_to_grade`): a
+new submission, a changed one (content, not file times), every submission of a session whose
+tests changed (a test cell in ``source/`` or a checker of the library; the gradebook is brought
+up to date with ``source/`` first), or everything with ``--regrade-autograded``. Hand marks and
+comments survive whenever their answer did not change (:mod:`~losi_course.instructor.merge`).
+Submissions are graded side by side, one grading process per core
+(:mod:`~losi_course.instructor.workers`), each check confirmed apart from the participant's code
+(:mod:`~losi_course.instructor.recheck`). Then the feedback pages that changed are written and the
+gradebook is exported, and a summary says, for every participant, what is final and what is not.
 
 Example:
-    >>> r = SubmissionResult("session1", "amina", autograded=True, score=12.0, max_score=19.0)
-    >>> r.failed == "", r.needs_manual_grade
-    (True, False)
+    >>> reason_to_grade(None, "s1", "t1", regrade=False, graded=False)
+    'new'
+    >>> reason_to_grade(SubmissionRecord(submission="s1", tests="t1", status="graded"), "s1", "t2", regrade=False, graded=True)
+    'changed tests'
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..course import CourseFolder, natural_key
-from .export import export
+from .export import GradeRow, export, gradebook_rows
 from .feedback import feedback
-from .nbgrader_tools import InstructorError, ensure_in_gradebook, gradebook, log_problems, nbgrader_api, quiet
+from .merge import merge_result, record_failure
+from .nbgrader_tools import InstructorError, ensure_current_in_gradebook, gradebook, nbgrader_api, quiet
+from .records import GradingRecords, SubmissionRecord, answer_fingerprints, submission_fingerprint, tests_fingerprint
+from .roster import PARTICIPANT_ID
+from .workers import Graders
 
-if TYPE_CHECKING:
-    from nbgrader.apps import NbGraderAPI
-
-__all__ = ["SubmissionResult", "GradingReport", "grade", "submissions"]
-
-
-@dataclass
-class SubmissionResult:
-    """One participant's autograded submission of one session."""
-
-    assignment: str
-    student: str
-    autograded: bool                 # graded in this run (False: up to date, or failed)
-    failed: str = ""                 # why nbgrader could not grade it ("" if it could)
-    score: float = 0.0
-    max_score: float = 0.0
-    code_score: float = 0.0
-    max_code_score: float = 0.0
-    written_score: float = 0.0
-    max_written_score: float = 0.0
-    needs_manual_grade: bool = False
-    to_grade_by_hand: list[str] = field(default_factory=list)   # grade ids waiting for a person
+__all__ = ["GradingReport", "grade", "submissions", "reason_to_grade"]
 
 
 @dataclass
 class GradingReport:
-    """What :func:`grade` did.
+    """What :func:`grade` did, and the state of every participant's grade after it.
 
     Example:
-        >>> ok = SubmissionResult("session1", "amina", autograded=True)
-        >>> broken = SubmissionResult("session1", "ben", autograded=False, failed="not valid JSON")
-        >>> [r.student for r in GradingReport([ok, broken], Path("grades.csv"), []).failed]
+        >>> row = GradeRow("ben", "session1", status="failed", notes=["not valid JSON"])
+        >>> [r.participant for r in GradingReport([row], Path("grades.csv"), [], {}).failed]
         ['ben']
     """
 
-    results: list[SubmissionResult]
+    rows: list[GradeRow]
     export_path: Path
     feedback_files: list[Path]
+    graded: dict[tuple[str, str], str] = field(default_factory=dict)   # (session, participant) -> reason
+
+    def _status(self, status: str) -> list[GradeRow]:
+        return [r for r in self.rows if r.status == status]
 
     @property
-    def failed(self) -> list[SubmissionResult]:
-        return [r for r in self.results if r.failed]
+    def failed(self) -> list[GradeRow]:
+        return self._status("failed")
 
     @property
-    def needing_manual_grade(self) -> list[SubmissionResult]:
-        return [r for r in self.results if not r.failed and r.needs_manual_grade]
+    def flagged(self) -> list[GradeRow]:
+        return self._status("flagged")
+
+    @property
+    def needing_manual_grade(self) -> list[GradeRow]:
+        return self._status("needs marking")
 
 
 def submissions(course: CourseFolder, assignment: str) -> list[str]:
@@ -76,72 +76,76 @@ def submissions(course: CourseFolder, assignment: str) -> list[str]:
     return sorted(found, key=natural_key)
 
 
-def _up_to_date(course: CourseFolder, assignment: str, student: str) -> bool:
-    submitted = [p for p in course.step_path("submitted", assignment, student).rglob("*") if p.is_file()]
+def reason_to_grade(record: SubmissionRecord | None, submission: str, tests: str, *, regrade: bool,
+                    graded: bool) -> str:
+    """Why a submission must be autograded now ("" if what the gradebook holds is current).
+
+    ``graded`` tells whether the gradebook and ``autograded/`` still hold its grading. A
+    submission that failed is tried again only when it, or the tests, changed.
+    """
+    if record is None:
+        return "new"
+    if record.submission != submission:
+        return "changed submission"
+    if record.tests != tests:
+        return "changed tests"
+    if regrade:
+        return "re-run requested"
+    if record.status == "failed":
+        return ""
+    if not graded:
+        return "missing from the gradebook"
+    return ""
+
+
+def _previous_answers(course: CourseFolder, assignment: str, student: str, record: SubmissionRecord | None):
+    if record is not None:
+        return record.answers
     graded = course.step_path("autograded", assignment, student)
-    notebooks = [graded / p.name for p in submitted if p.suffix == ".ipynb"]
-    if not notebooks or not all(n.is_file() for n in notebooks):
-        return False
-    return min(n.stat().st_mtime for n in notebooks) >= max(p.stat().st_mtime for p in submitted)
+    return answer_fingerprints(graded) if graded.is_dir() else None
 
 
-def _read_result(api: "NbGraderAPI", result: SubmissionResult) -> None:
-    from nbgrader.api import MissingEntry
-
+def _in_gradebook(api) -> set[tuple[str, str]]:
+    """Every (session, participant) the gradebook has a submission of."""
     with quiet(), gradebook(api) as gb:
-        try:
-            sub = gb.find_submission(result.assignment, result.student)
-        except MissingEntry:
-            return
-        result.score, result.max_score = sub.score, sub.max_score
-        result.code_score, result.max_code_score = sub.code_score, sub.max_code_score
-        result.written_score, result.max_written_score = sub.written_score, sub.max_written_score
-        result.needs_manual_grade = bool(sub.needs_manual_grade)
-        result.to_grade_by_hand = sorted(g.name for nb in sub.notebooks for g in nb.grades if g.needs_manual_grade)
+        return {(a.name, sub.student.id) for a in gb.assignments for sub in a.submissions}
 
 
-def _explain_failure(course: CourseFolder, assignment: str, student: str, reason: str) -> str:
-    released = {p.name for p in course.step_path("release", assignment).glob("*.ipynb")}
-    submitted = {p.name for p in course.step_path("submitted", assignment, student).glob("*.ipynb")}
-    unknown = sorted(submitted - released)
-    folder = course.relative(course.step_path("submitted", assignment, student))
-    if unknown and released - submitted:
-        reason += (f" -- rename {', '.join(unknown)} to {', '.join(sorted(released - submitted))} "
-                   f"in {folder}/ and grade again")
-    elif "exists multiple times" in reason:
-        reason += " -- a graded cell was copied or split: remove the copy in the submitted notebook"
-    elif "NotJSONError" in reason or "ValidationError" in reason:
-        reason += " -- the notebook file is damaged: ask the participant to download and send it again"
-    return reason
+def _graded(course: CourseFolder, known: set[tuple[str, str]], assignment: str, student: str) -> bool:
+    released = [p.name for p in course.step_path("release", assignment).glob("*.ipynb")]
+    folder = course.step_path("autograded", assignment, student)
+    return (assignment, student) in known and all((folder / name).is_file() for name in released)
 
 
-def _fmt(score: float, maximum: float) -> str:
-    return f"{score:g} / {maximum:g}"
+def _fmt(score, maximum) -> str:
+    return "-" if score is None else f"{score:g} / {maximum:g}"
 
 
-def _print_summary(assignment: str, rows: list[SubmissionResult], done: int, skipped: int) -> None:
-    failed = [r for r in rows if r.failed]
-    print(f"\n{assignment}: {len(rows)} submission(s); {done} autograded now, "
-          f"{skipped} already up to date, {len(failed)} failed")
-    width = max([len(r.student) for r in rows] + [11])
-    print(f"  {'participant':<{width}}  {'autograded':>12}  {'written':>12}  {'total':>12}")
-    for r in rows:
-        if r.failed:
-            print(f"  {r.student:<{width}}  FAILED: {r.failed}")
-            continue
-        written = "to grade" if r.to_grade_by_hand else _fmt(r.written_score, r.max_written_score)
-        print(f"  {r.student:<{width}}  {_fmt(r.code_score, r.max_code_score):>12}  {written:>12}  "
-              f"{_fmt(r.score, r.max_score):>12}")
+def print_summary(rows: list[GradeRow], sessions: list[str], graded: dict, unchanged: dict) -> None:
+    """Per session: what was graded now, then one line per participant with the state of the grade."""
+    for session in sessions:
+        mine = [r for r in rows if r.session == session]
+        now = [reason for (s, _), reason in graded.items() if s == session]
+        counts = {reason: now.count(reason) for reason in sorted(set(now))}
+        detail = f" ({', '.join(f'{n} {reason}' for reason, n in counts.items())})" if counts else ""
+        print(f"\n{session}: {len(now)} graded now{detail}, {unchanged.get(session, 0)} unchanged")
+        width = max([len(r.participant) for r in mine] + [11])
+        print(f"  {'participant':<{width}}  {'autograded':>11}  {'written':>9}  {'total':>9}  status")
+        for r in mine:
+            state = r.status.upper() if r.status in ("failed", "flagged") else r.status
+            late = " (late)" if r.late == "yes" else ""
+            notes = f": {'; '.join(r.notes)}" if r.notes and r.status != "final" else ""
+            print(f"  {r.participant:<{width}}  {_fmt(r.autograded, r.autograded_max):>11}  "
+                  f"{_fmt(r.written, r.written_max):>9}  {_fmt(r.total, r.max):>9}  {state}{late}{notes}")
 
 
 def grade(*, course: CourseFolder, assignment: str | None = None, to: str | Path | None = None,
-          force: bool = False) -> GradingReport:
-    """Autograde new or changed submissions, write feedback, export the grades; print a summary.
+          regrade_autograded: bool = False, jobs: int | None = None) -> GradingReport:
+    """Grade what changed, keep the hand marks, write feedback and export; print a summary.
 
-    Every ``submitted/<participant>/<session>/`` of the session (or of every session) that is
-    new or changed since it was last graded is autograded (all of them with ``force``), then
-    feedback is written and the gradebook exported to ``to`` (default ``grades.csv`` in the
-    course folder). A submission nbgrader cannot grade is reported and does not stop the others.
+    ``to`` is the export file (default ``grades.csv`` in the course folder; ``.xlsx`` works
+    too), ``jobs`` the number of grading processes (default: one per core). A submission
+    nbgrader cannot grade is reported and does not stop the others.
 
     Example:
         >>> import tempfile
@@ -151,6 +155,8 @@ def grade(*, course: CourseFolder, assignment: str | None = None, to: str | Path
         ...
         losi_course.instructor.nbgrader_tools.InstructorError: Nothing to grade: there is no submission in .../submitted. ...
     """
+    from .preprocessors import remember_library
+
     if assignment is not None:
         course.require_session(assignment)
     targets = [assignment] if assignment else [a for a in course.sessions if submissions(course, a)]
@@ -164,39 +170,70 @@ def grade(*, course: CourseFolder, assignment: str | None = None, to: str | Path
     strays = sorted({p.name for p in top.glob("*/*") if p.is_dir()} - set(course.sessions))
     if strays:
         print(f"Ignored submitted/*/{{{','.join(strays)}}}: not a session of this course.")
-
+    CourseFolder.use_tools_on_path()
+    remember_library(force_compile=True)   # before any participant code runs
     api = nbgrader_api(course)
-    results: list[SubmissionResult] = []
+    tasks, plans, unchanged = [], {}, {}
+    books = {name: GradingRecords(course, name) for name in targets}
     for name in targets:
-        ensure_in_gradebook(api, course, name)
-        done = skipped = 0
+        ensure_current_in_gradebook(api, course, name)
+    known = _in_gradebook(api)
+    for name in targets:
+        tests = tests_fingerprint(course, name)
+        records = books[name]
         for student in submissions(course, name):
-            result = SubmissionResult(name, student, autograded=False)
-            if force or not _up_to_date(course, name, student):
-                with quiet():
-                    outcome = api.autograde(name, student, force=True, create=True)
-                if outcome["success"]:
-                    result.autograded, done = True, done + 1
+            if not PARTICIPANT_ID.match(student):
+                print(f"Skipped submitted/{student}/{name}: {student!r} is not a participant id; rename the folder.")
+                continue
+            folder = course.step_path("submitted", name, student)
+            fingerprint, record = submission_fingerprint(folder), records.get(student)
+            reason = reason_to_grade(record, fingerprint, tests, regrade=regrade_autograded,
+                                     graded=record is not None and _graded(course, known, name, student))
+            if not reason:
+                unchanged[name] = unchanged.get(name, 0) + 1
+                continue
+            plans[name, student] = (reason, (fingerprint, tests), answer_fingerprints(folder),
+                                    _previous_answers(course, name, student, record))
+            tasks.append({"task": "autograde", "assignment": name, "student": student})
+    graded: dict[tuple[str, str], str] = {}
+    tampered = None
+    if tasks:
+        print(f"Grading {len(tasks)} submission(s)...")
+        scratch = CourseFolder.scratch() / "grading"
+        with Graders(course, Graders.size_for(len(tasks), jobs), scratch) as graders:
+            for result in graders.run(tasks):
+                name, student = result["assignment"], result["student"]
+                reason, fingerprints, answers, previous_answers = plans[name, student]
+                records = books[name]
+                previous = records.get(student)
+                if result.get("ok"):
+                    record = merge_result(api, course, result, previous, previous_answers, answers, fingerprints)
                 else:
-                    result.failed = _explain_failure(course, name, student, log_problems(outcome, course.root))
-            else:
-                skipped += 1
-            if not result.failed:
-                _read_result(api, result)
-            results.append(result)
-        _print_summary(name, [r for r in results if r.assignment == name], done, skipped)
-    feedback_files = [f for name in targets for f in feedback(course=course, assignment=name, api=api)]
-    export_path = export(course=course, to=to, api=api)
-    report = GradingReport(results, export_path, feedback_files)
-    rows = max(0, len(export_path.read_text(encoding="utf-8").splitlines()) - 1)
-    print(f"\nFeedback: {len(feedback_files)} file(s) in feedback/<participant>/<session>/ - "
-          "send each participant their own.")
-    print(f"Grades: {export_path} ({rows} row(s): every participant x every session in the gradebook).")
+                    record = record_failure(api, result, previous, fingerprints)
+                records.put(student, record)
+                graded[name, student] = reason
+                if result.get("tampered"):
+                    tampered = result["failure"]
+                    break
+    if tampered:
+        raise InstructorError(f"Grading stopped: {tampered}")
+    feedback_files = feedback(course=course, assignment=assignment, api=api, jobs=jobs)
+    every = gradebook_rows(course, api)
+    export_path = export(course=course, to=to, api=api, rows=every)
+    rows = [r for r in every if r.session in targets]
+    print_summary(rows, targets, graded, unchanged)
+    report = GradingReport(rows, export_path, feedback_files, graded)
+    print(f"\nFeedback: {len(feedback_files)} page(s) in feedback/<participant>/<session>/, and named "
+          "<participant>_<notebook>.html in feedback-upload/<session>/ for a bulk upload.")
+    print(f"Grades: {export_path} (every participant x every session, with its status).")
+    if report.flagged:
+        print(f"{len(report.flagged)} submission(s) are FLAGGED: their code reached into the grading or a check did "
+              "not hold when run again. Read the lines above and the notebook in autograded/; to let a grade "
+              "stand, run `losi-course instructor accept PARTICIPANT SESSION`.")
     if report.needing_manual_grade:
-        print(f"{len(report.needing_manual_grade)} submission(s) have written answers to grade by hand: "
-              "run `losi-course instructor lab`, open Nbgrader > Formgrader, grade them, then run "
-              "`losi-course instructor grade` again to refresh the feedback and grades.csv.")
+        print(f"{len(report.needing_manual_grade)} submission(s) need marking: give the marks in Formgrader "
+              "(`losi-course instructor lab`) or with `losi-course instructor marks import marks.csv`, "
+              "then run `losi-course instructor grade` again to refresh the feedback and the grades.")
     if report.failed:
-        print(f"{len(report.failed)} submission(s) could not be graded (FAILED above); their rows in "
-              "grades.csv show 0 until you fix them and grade again.")
+        print(f"{len(report.failed)} submission(s) could not be graded (FAILED above); fix them and grade again.")
     return report

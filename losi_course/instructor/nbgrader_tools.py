@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from traitlets.config import Config
 
 __all__ = ["InstructorError", "quiet", "nbgrader_api", "gradebook", "log_problems",
-           "known_to_gradebook", "generate_assignment", "ensure_in_gradebook", "files_of"]
+           "known_to_gradebook", "generate_assignment", "ensure_in_gradebook", "files_of",
+           "recorded_locked_cells", "ensure_current_in_gradebook"]
 
 
 class InstructorError(LosiInputError):
@@ -148,3 +149,37 @@ def ensure_in_gradebook(api: "NbGraderAPI", course: CourseFolder, assignment: st
               "regenerated. Make sure participants worked on this version, and commit release/.")
     else:
         print(f"Recorded {assignment} in the gradebook (release/{assignment} unchanged).")
+
+
+def recorded_locked_cells(api: "NbGraderAPI", assignment: str) -> dict[str, dict[str, str]]:
+    """``{notebook: {grade_id: source}}`` of the locked code cells the gradebook holds for a session."""
+    with quiet(), gradebook(api) as gb:
+        recorded = gb.find_assignment(assignment)
+        return {nb.name: {c.name: c.source for c in nb.source_cells if c.locked and c.cell_type == "code"}
+                for nb in recorded.notebooks}
+
+
+def ensure_current_in_gradebook(api: "NbGraderAPI", course: CourseFolder, assignment: str) -> None:
+    """Record ``assignment`` in the gradebook, again if its tests in ``source/`` changed since.
+
+    nbgrader restores the test cells from the gradebook when it grades, so a test fixed in
+    ``source/`` counts only once it is recorded there (what ``release`` does). A line says when
+    this happens, and a warning when ``release/`` changed with it.
+    """
+    from .records import locked_code_cells
+
+    if not known_to_gradebook(api, assignment):
+        ensure_in_gradebook(api, course, assignment)
+        return
+    folder = course.step_path("source", assignment)
+    current = {p.stem: locked_code_cells(p) for p in sorted(folder.glob("*.ipynb"))}
+    if not current or recorded_locked_cells(api, assignment) == current:
+        return
+    before = files_of(course.step_path("release", assignment))
+    generate_assignment(api, assignment)
+    if before and files_of(course.step_path("release", assignment)) != before:
+        print(f"WARNING: source/{assignment} changed since it was released: release/{assignment} has been "
+              "regenerated. Make sure participants worked on this version, and commit release/.")
+    else:
+        print(f"source/{assignment}: its tests changed since they were recorded; recorded again "
+              f"(release/{assignment} unchanged), so every submission of {assignment} is graded with them.")

@@ -2,7 +2,8 @@
 
 The key is data (``losi_course/data/velmora/answer_key.csv``, under the checksum manifest), so
 an edited key is noticed before it can grade anyone. It is for instructors and the checkers;
-notebooks never print it.
+notebooks never print it. The participants' pack (``losi-course instructor pack``) leaves it
+out: there, asking for it says so kindly (:func:`has_answer_key` is False).
 
 Example:
     >>> key = load_answer_key()
@@ -17,20 +18,36 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from ..datafiles import verified_path
+from ..datafiles import manifest_entries, verified_path
+from ..errors import LosiInputError
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["KEY_FILE", "load_answer_key", "accepted", "evidence_pages"]
+__all__ = ["KEY_FILE", "has_answer_key", "load_answer_key", "accepted", "evidence_pages"]
 
 KEY_FILE = "velmora/answer_key.csv"
+
+
+def has_answer_key() -> bool:
+    """Whether this copy of the course ships the answer key (the participants' pack does not).
+
+    Example:
+        >>> has_answer_key()
+        True
+    """
+    return KEY_FILE in manifest_entries()
 
 
 @lru_cache(maxsize=1)
 def _key() -> "pd.DataFrame":
     import pandas as pd
 
+    if not has_answer_key():
+        raise LosiInputError(
+            "This copy of the course has no answer key for the fictional Velmora portal: it is the "
+            "participants' edition. Your findings are compared with the designed portal when your "
+            "notebook is graded, and the feedback explains every difference.")
     key = pd.read_csv(verified_path(KEY_FILE), dtype=str, keep_default_na=False)
     key["value"] = key["value"].astype(int)
     return key.set_index("id")

@@ -2,9 +2,17 @@
 
 Assessor A (Amara Voss) and assessor B (Teodor Lind), both fictional, start from the designed
 answers and differ on the indicators listed in ``data/velmora/assessor_disagreements.csv``;
-``data/velmora/assessor_notes.csv`` holds the notes both write on agreed items. Both files are
-under the checksum manifest. The instructors' notes on each disagreement are in
-``course/sample-city.md``.
+``data/velmora/assessor_notes.csv`` holds the notes both write on agreed items. The instructors'
+notes on each disagreement are in ``course/sample-city.md``.
+
+The sheets ship ready-made, as ``data/velmora/prepared_sheets.csv`` under the checksum manifest,
+so the participants' copy of the course needs no answer key: :func:`prepared_rows` builds that
+file's rows from the answer key (run ``python -m losi_course.velmora.prepared`` after changing
+the key, the disagreements or the notes, then ``make manifest``; a test checks they agree).
+Sessions 4 to 6 need the team's whole sheet (the pre-check's agreement with people, the whole
+city's score and scorecard), so the file holds an answer for every indicator, graded ones
+included: it is exercise material, not the answer key (which has the explanations and ships
+only with the instructors' copy).
 
 Example:
     >>> a, b = assessor_assessments()
@@ -20,15 +28,23 @@ from pathlib import Path
 from typing import Iterable, Mapping, NamedTuple
 
 from ..assessment import Assessment, assessment_from_answers
-from ..datafiles import read_records
+from ..datafiles import data_dir, read_records
 from ..errors import LosiInputError
 from ..framework import load_instrument
 from ..sheets import write_sheet
 from .answer_key import evidence_pages, load_answer_key
-from .facts import ASSESSMENT_DATE, ASSESSOR_A, ASSESSOR_B, CITY, COUNTRY, INSTITUTIONAL_SAMPLE, PORTAL_URL
+from .facts import (ASSESSMENT_DATE, ASSESSOR_A, ASSESSOR_B, CITY, CONTENT_SAMPLE, COUNTRY, INSTITUTIONAL_SAMPLE,
+                    PARTICIPATION_SAMPLE, PORTAL_URL, SERVICES_SAMPLE, TECHNOLOGY_SAMPLE)
 
-__all__ = ["Disagreement", "designed_disagreements", "assessor_assessments", "assessor_sheets",
+__all__ = ["PREPARED_FILE", "PREPARED_COLUMNS", "GRADED_SAMPLES", "Disagreement", "designed_disagreements",
+           "prepared_rows", "write_prepared_sheets", "assessor_assessments", "assessor_sheets",
            "team_assessment", "team_sheet", "with_findings"]
+
+PREPARED_FILE = "velmora/prepared_sheets.csv"
+PREPARED_COLUMNS = ("id", "a_value", "a_evidence", "a_note", "b_value", "b_evidence", "b_note",
+                    "team_value", "team_evidence", "team_note")
+#: The indicators whose findings sessions 3, 5 and 6 grade (their explanations never ship to participants).
+GRADED_SAMPLES = CONTENT_SAMPLE + SERVICES_SAMPLE + INSTITUTIONAL_SAMPLE + TECHNOLOGY_SAMPLE + PARTICIPATION_SAMPLE
 
 
 class Disagreement(NamedTuple):
@@ -69,22 +85,70 @@ def _url(page: str) -> str:
     return PORTAL_URL + page if page else ""
 
 
-def _prepared(which: str) -> Assessment:
+def prepared_rows() -> list[dict[str, str]]:
+    """The rows of the prepared sheets, built from the answer key (what the shipped file must hold).
+
+    Needs the answer key, so it runs only in the instructors' copy of the course.
+
+    Example:
+        >>> rows = {r["id"]: r for r in prepared_rows()}
+        >>> rows["216"]["a_value"], rows["216"]["b_value"], rows["216"]["team_value"]
+        ('0', '1', '1')
+    """
     key = load_answer_key()
     disagreements = designed_disagreements()
+    rows = []
+    for indicator_id in load_instrument("2024").ids:
+        pages = evidence_pages(indicator_id)
+        value = str(int(key.loc[indicator_id, "value"]))
+        shared = _shared_notes().get(indicator_id, "")
+        row = {"id": indicator_id}
+        for which in ("a", "b"):
+            if indicator_id in disagreements:
+                found = disagreements[indicator_id]
+                answer, page, note = ((found.answer_a, found.evidence_a, found.note_a) if which == "a"
+                                      else (found.answer_b, found.evidence_b, found.note_b))
+                row.update({f"{which}_value": str(answer), f"{which}_evidence": _url(page), f"{which}_note": note})
+            else:
+                page = (pages[0] if which == "a" else pages[-1]) if pages else ""
+                row.update({f"{which}_value": value, f"{which}_evidence": _url(page), f"{which}_note": shared})
+        row.update({"team_value": value, "team_evidence": " | ".join(_url(p) for p in pages), "team_note": shared})
+        rows.append(row)
+    return rows
+
+
+def write_prepared_sheets(path: str | os.PathLike | None = None) -> Path:
+    """Write :func:`prepared_rows` as the shipped CSV file (default: in the course data); return it.
+
+    Example:
+        >>> import tempfile
+        >>> written = write_prepared_sheets(Path(tempfile.mkdtemp()) / "prepared.csv")
+        >>> written.read_text(encoding="utf-8").splitlines()[0]
+        'id,a_value,a_evidence,a_note,b_value,b_evidence,b_note,team_value,team_evidence,team_note'
+    """
+    import csv
+    import io
+
+    target = Path(path) if path else data_dir() / PREPARED_FILE
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=PREPARED_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(prepared_rows())
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(out.getvalue(), encoding="utf-8")
+    return target
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[dict[str, str], ...]:
+    return tuple(read_records(PREPARED_FILE))
+
+
+def _prepared(which: str) -> Assessment:
     sheet = Assessment("2024", city=CITY, country=COUNTRY, assessor=ASSESSOR_A if which == "a" else ASSESSOR_B,
                        date=ASSESSMENT_DATE)
-    for indicator_id in load_instrument("2024").ids:
-        if indicator_id in disagreements:
-            row = disagreements[indicator_id]
-            value, page, note = ((row.answer_a, row.evidence_a, row.note_a) if which == "a"
-                                 else (row.answer_b, row.evidence_b, row.note_b))
-        else:
-            pages = evidence_pages(indicator_id)
-            value = int(key.loc[indicator_id, "value"])
-            page = (pages[0] if which == "a" else pages[-1]) if pages else ""
-            note = _shared_notes().get(indicator_id, "")
-        sheet.set(indicator_id, value, evidence=_url(page), note=note)
+    for row in _shipped():
+        sheet.set(row["id"], int(row[f"{which}_value"]), evidence=row[f"{which}_evidence"], note=row[f"{which}_note"])
     return sheet
 
 
@@ -139,18 +203,16 @@ def team_assessment(leave_blank: Iterable[str] = ()) -> Assessment:
     """
     instrument = load_instrument("2024")
     blank = {instrument.resolve_id(i) for i in leave_blank}
-    key = load_answer_key()
     sheet = Assessment("2024", city=CITY, country=COUNTRY,
                        assessor=f"{ASSESSOR_A} + {ASSESSOR_B} (consensus)", date=ASSESSMENT_DATE)
-    for indicator_id in instrument.ids:
+    for row in _shipped():
+        indicator_id = row["id"]
         if indicator_id in blank:
             note = ("Left empty: you assess it in session 5." if indicator_id in INSTITUTIONAL_SAMPLE
                     else "Left empty for you to assess.")
             sheet.set(indicator_id, "", evidence="", note=note)
             continue
-        evidence = " | ".join(_url(p) for p in evidence_pages(indicator_id))
-        sheet.set(indicator_id, int(key.loc[indicator_id, "value"]), evidence=evidence,
-                  note=_shared_notes().get(indicator_id, ""))
+        sheet.set(indicator_id, int(row["team_value"]), evidence=row["team_evidence"], note=row["team_note"])
     return sheet
 
 
@@ -188,3 +250,7 @@ def with_findings(sheet: Assessment, *findings: Mapping[str, object]) -> Assessm
             raise LosiInputError(f"Findings should be dictionaries like {{'221': 'yes'}}; got {type(group).__name__}.")
         result = assessment_from_answers(group, base=result, note="Your finding.", require_answer=True)
     return result if findings else sheet.copy()
+
+
+if __name__ == "__main__":  # python -m losi_course.velmora.prepared: rebuild the shipped sheets
+    print(f"wrote {write_prepared_sheets()}; now run `make manifest` to record its checksum.")
