@@ -57,7 +57,12 @@ _WIDE, _OTHER = 1.0, {False: 1.0, True: 1.11}
 
 @dataclass(frozen=True)
 class Text:
-    """A line of text; ``y`` is its baseline. ``full`` is the whole text when ``text`` is shortened."""
+    """A line of text; ``y`` is its baseline. ``full`` is the whole text when ``text`` is shortened.
+
+    Example:
+        >>> Text(10, 24, "Velmora", 15, anchor="end").shape
+        'text'
+    """
 
     shape: ClassVar[str] = "text"
     x: float
@@ -73,7 +78,12 @@ class Text:
 
 @dataclass(frozen=True)
 class Rect:
-    """A bar, a legend swatch, a label's backing or the "Fictional data" box."""
+    """A bar, a legend swatch, a label's backing or the "Fictional data" box.
+
+    Example:
+        >>> Rect(0, 0, 120, 20, CITY_COLOUR, kind="bar city").hatched
+        False
+    """
 
     shape: ClassVar[str] = "rect"
     x: float
@@ -91,7 +101,12 @@ class Rect:
 
 @dataclass(frozen=True)
 class Line:
-    """A straight line; ``dash`` is an SVG ``stroke-dasharray`` ("" for solid)."""
+    """A straight line; ``dash`` is an SVG ``stroke-dasharray`` ("" for solid).
+
+    Example:
+        >>> Line(50, 0, 50, 100, dash=PUBLISHED_DASH, kind="cutoff").dash
+        '6 4'
+    """
 
     shape: ClassVar[str] = "line"
     x1: float
@@ -117,7 +132,12 @@ class Marker:
 
     @property
     def points(self) -> str:
-        """The triangle's corners for an SVG ``points`` attribute."""
+        """The triangle's corners for an SVG ``points`` attribute.
+
+        Example:
+            >>> Marker(20, 50).points
+            '10.0,45.0 20.0,50.0 10.0,55.0'
+        """
         back, half = _r(self.x - self.size), self.size / 2
         return f"{back},{_r(self.y - half)} {_r(self.x)},{_r(self.y)} {back},{_r(self.y + half)}"
 
@@ -138,7 +158,12 @@ class Drawing:
 
     @property
     def hatching(self) -> bool:
-        """Whether any bar is hatched (the SVG then needs its pattern)."""
+        """Whether any bar is hatched (the SVG then needs its pattern).
+
+        Example:
+            >>> criteria_drawing(["Technology"], [0.5], city_name="Velmora").hatching
+            False
+        """
         return any(getattr(s, "hatched", False) for s in self.shapes)
 
     def of_kind(self, kind: str) -> list:
