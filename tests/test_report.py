@@ -24,6 +24,11 @@ from losi_course.framework import load_instrument
 from losi_course.report import pdf as report_pdf
 from losi_course.report import read_peers, write_peer_table, write_scorecard
 from losi_course.report.build import scorecard
+from losi_course.chart_parts import LEVEL_COLOURS
+from losi_course.report import svgcharts
+from losi_course.report.charts import chart_criteria_against_peers, scorecard_charts
+from losi_course.report.content import scorecard_content
+from losi_course.report.page import render_chart
 from losi_course.scoring import LEVEL_ASSUMPTION, gap_analysis, rank_cities, score_assessment, score_table
 from losi_course.sheets import write_sheet
 from losi_course.velmora.peers import peers as velmora_peers
@@ -143,7 +148,9 @@ def test_fictional_data_is_labelled_wherever_it_is_shown(velmora):
     assert "(fictional data)" in soup.title.get_text()
     assert "Fictional data." in soup.find(class_="fictional").get_text()
     assert "Estoria is a fictional country" in soup.find(class_="fictional").get_text()
-    assert all(img["alt"].startswith("Fictional data.") for img in soup.find_all("img"))
+    charts = soup.find_all("svg")
+    assert len(charts) == 2 and all(svg.title.get_text().startswith("Fictional data.") for svg in charts)
+    assert all(svg.find("text", class_="fictional-mark").get_text() == "Fictional data" for svg in charts)
     assert all("fictional" in c.get_text() for c in soup.find_all("caption")[1:])  # the level bands are not data
     assert "Fictional data." in soup.footer.get_text()
     assert "(fictional data)" in velmora["stdout"]
@@ -164,16 +171,75 @@ def test_a_city_not_marked_fictional_gets_no_fictional_label(tmp_path):
 
 # -- accessibility and self-containment (in the file) -------------------------------------------
 
-def test_every_chart_is_an_embedded_image_with_alt_text_and_its_data_as_a_table(velmora):
+def _chart_of(soup, heading_id):
+    svg = _section(soup, heading_id).find("svg")
+    assert svg.find_parent("figure").find_next_sibling("table") is not None  # its figures, as a table
+    return svg, _section(soup, heading_id).find("table").tbody.find_all("tr")
+
+
+def _name(svg):
+    """The accessible name of a chart: the text of the element its aria-labelledby points to."""
+    assert svg["role"] == "img"
+    label = svg.find(id=svg["aria-labelledby"])
+    assert label is not None and label.name == "title" and label.parent is svg
+    return label.get_text()
+
+
+def _texts(svg, kind):
+    return [t.find(string=True, recursive=False) for t in svg.find_all("text", class_=kind)]
+
+
+def _x_of(svg):
+    """Where the chart puts 0 and 1 on its x axis, read from its tick labels."""
+    ticks = {t.get_text(): float(t["x"]) for t in svg.find_all("text", class_="tick")}
+    return ticks["0.0"], ticks["1.0"]
+
+
+def test_every_chart_is_an_inline_svg_named_by_its_description_with_its_data_as_a_table(velmora):
     soup = velmora["soup"]
-    assert soup.html["lang"] == "en"
-    images = soup.find_all("img")
-    assert len(images) == 2
-    for img in images:
-        assert img["src"].startswith("data:image/png;base64,") and len(img["alt"]) > 80
-        assert img.find_parent("figure").find_next_sibling("table") is not None
-    criteria_alt = images[0]["alt"]
-    assert "28 peers" in criteria_alt and "Services Provision" in criteria_alt
+    assert soup.html["lang"] == "en" and not soup.find_all("img")
+    expected = scorecard_charts(scorecard_content(team_assessment(), velmora_peers()))
+    score, peers = score_assessment(team_assessment()), score_table(velmora_peers())
+    criteria, rows = _chart_of(soup, "criteria")
+    assert _name(criteria) == expected["criteria"].alt_text
+    assert "28 peers" in _name(criteria) and "Services Provision" in _name(criteria)
+    # One city bar and one hatched peer bar per criterion, in the table's order, as long as the score.
+    names = [r.th.get_text(strip=True) for r in rows]
+    assert _texts(criteria, "row-label") == names
+    assert len(criteria.find_all("rect", class_="bar")) == 2 * len(rows)
+    zero, one = _x_of(criteria)
+    city_bars, peer_bars = criteria.find_all("rect", class_="city"), criteria.find_all("rect", class_="peers")
+    assert len(city_bars) == len(peer_bars) == len(rows)
+    for name, city_bar, peer_bar in zip(names, city_bars, peer_bars):
+        assert float(city_bar["x"]) == float(peer_bar["x"]) == zero
+        assert float(city_bar["width"]) == pytest.approx((one - zero) * score.criteria[name], abs=0.2)
+        assert float(peer_bar["width"]) == pytest.approx((one - zero) * peers[name].mean(), abs=0.2)
+        assert city_bar["fill"] == "#0072B2" and peer_bar["fill"] == "url(#criteria-chart-hatch)"
+    assert criteria.find("pattern", id="criteria-chart-hatch") is not None
+    assert len(criteria.find_all("line", class_="range")) == len(rows)
+    assert _texts(criteria, "tick") == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
+    assert _texts(criteria, "legend") == ["Velmora", "Average of 28 peers (line: lowest to highest)"]
+    assert _texts(criteria, "note") == ["Score = share of the criterion's indicators met (0 to 1)."]
+
+    ranking, rows = _chart_of(soup, "ranking")
+    assert _name(ranking) == expected["ranking"].alt_text and "Velmora is ranked 13 of 29" in _name(ranking)
+    bars = ranking.find_all("rect", class_="bar")
+    assert len(bars) == len(rows) == 29
+    names = [r.th.get_text(strip=True).removesuffix(" (this city)") for r in rows]
+    assert _texts(ranking, "row-label") == names
+    losi = peers["losi"].copy()
+    losi.loc["Velmora"] = score.losi
+    zero, one = _x_of(ranking)
+    assert [float(b["width"]) for b in bars] == pytest.approx([(one - zero) * losi[n] for n in names], abs=0.2)
+    # The city is marked by a triangle and bold type, not by colour alone.
+    position = [r.get("class") == ["current"] for r in rows].index(True)
+    assert [k for k, b in enumerate(bars) if "city" in b["class"]] == [position]
+    label = ranking.find("text", class_="city")
+    assert label.get_text() == "Velmora" and label["font-weight"] == "bold"
+    assert len(ranking.find_all("polygon", class_="marker")) == 1
+    assert [line.get("stroke-dasharray") for line in ranking.find_all("line", class_="cutoff")] == ["6 4", "2 3", "2 3"]
+    assert _texts(ranking, "legend")[-2:] == ["0.75 cut-off (published)", "0.50 and 0.25 (assumed)"]
+    assert _texts(ranking, "note") == [LEVEL_ASSUMPTION]
 
 
 def test_the_page_loads_nothing_from_anywhere(velmora):
@@ -198,10 +264,162 @@ def test_hostile_evidence_and_notes_are_shown_as_text(tmp_path):
     sheet.set("215", 0, evidence="https://city.example/org.html?a=1&b=<b>")
     card = write_scorecard(sheet, tmp_path / "s.html")
     soup = BeautifulSoup(card.path.read_text(encoding="utf-8"), "html.parser")
-    assert not soup.find_all("script") and len(soup.find_all("img")) == 1
+    assert not soup.find_all("script") and not soup.find_all("img") and len(soup.find_all("svg")) == 1
     assert all(not a["href"].startswith("javascript") for a in soup.find_all("a"))
     assert "<script>alert(2)</script>" in soup.get_text()
     assert [a["href"] for a in soup.find_all("a") if "city.example" in a["href"]] == ["https://city.example/org.html?a=1&b="]
+
+
+# -- the charts' drawings ----------------------------------------------------------------------
+
+HOSTILE_CITY = '<script>alert(1)</script> "Q" & Söhne: Saint-Jean-de-la-Très-Longue-Dénomination-du-Grand-Nord'
+HOSTILE_PEERS = ["East", "</svg><img src=x onerror=alert(2)>", "Wéstminster-upon-the-Extremely-Long-River-Borough",
+                 "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW", "Ōsaka-Ærø", "x"]
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """A page for a city whose name (and its peers') is markup, quotes and far too long."""
+    import pandas as pd
+
+    ids = INSTRUMENT.ids
+    city = Assessment.from_values({i: int(k % 3 != 0) for k, i in enumerate(ids)}, city=HOSTILE_CITY, country="")
+    table = pd.DataFrame([[int((k + j) % (j + 2) != 0) for k in range(len(ids))] for j in range(len(HOSTILE_PEERS))],
+                         index=HOSTILE_PEERS, columns=ids)
+    card = write_scorecard(city, tmp_path_factory.mktemp("hostile") / "card.html", table)
+    return {"page": card.path, "html": card.path.read_text(encoding="utf-8"), "content": card.content}
+
+
+def _extent(text):
+    """The x range a chart text takes by the page's own (generous) width estimate."""
+    width = svgcharts.text_width(text.text, text.size, bold=text.bold)
+    start = {"start": text.x, "middle": text.x - width / 2, "end": text.x - width}[text.anchor]
+    return start, start + width
+
+
+def test_hostile_and_long_names_stay_text_and_stay_inside_the_charts(hostile):
+    soup = BeautifulSoup(hostile["html"], "html.parser")
+    assert not soup.find_all(["script", "img", "iframe", "object", "embed", "foreignobject"])
+    charts = soup.find_all("svg")
+    assert len(charts) == 2 and all(svg.find_parent("figure") for svg in charts)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hostile["html"]
+    assert HOSTILE_CITY in _name(charts[0]) and f"{HOSTILE_CITY} is ranked" in _name(charts[1])
+    labels = charts[1].find_all("text", class_="row-label")
+    shown = [t.find(string=True, recursive=False) for t in labels]
+    full = [t.title.get_text() if t.title else t.get_text() for t in labels]
+    assert sorted(full) == sorted([HOSTILE_CITY, *HOSTILE_PEERS])
+    shortened = [(s, f) for s, f in zip(shown, full) if s != f]
+    assert len(shortened) >= 2 and all(s.endswith("…") and f.startswith(s[:-1]) for s, f in shortened)
+    for chart in scorecard_charts(hostile["content"]).values():
+        drawing = chart.drawing
+        for text in drawing.of_kind("row-label") + drawing.of_kind("row-label city") + drawing.of_kind("title"):
+            start, end = _extent(text)
+            assert 0 <= start and end <= drawing.width, text
+        marker, = drawing.of_kind("marker") or [None]
+        if marker is not None:
+            assert 0 <= marker.x - marker.size
+            assert marker.x < _extent(drawing.of_kind("row-label city")[0])[0]
+
+
+def test_bars_are_as_long_as_their_values_on_an_axis_from_0_to_1():
+    values = [0.0, 0.25, 0.5, 1.0]
+    drawing = svgcharts.criteria_drawing(["a", "b", "c", "d"], values, city_name="North")
+    scale = drawing.scale
+    bars = drawing.of_kind("bar city")
+    assert [b.x for b in bars] == [scale(0)] * 4
+    assert [b.width for b in bars] == pytest.approx([(scale(1) - scale(0)) * v for v in values], abs=0.1)
+    assert all(b.y < later.y for b, later in zip(bars, bars[1:]))  # the first criterion on top
+    ticks = drawing.of_kind("tick")
+    assert [t.text for t in ticks if t.shape == "text"] == ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
+    assert [t.x for t in ticks if t.shape == "text"] == [scale(v) for v in svgcharts.ticks()]
+    assert [g.x1 for g in drawing.of_kind("grid")] == [scale(v) for v in svgcharts.ticks()[1:]]
+    labels = drawing.of_kind("value")
+    assert [t.text for t in labels] == ["0.00", "0.25", "0.50", "1.00"]
+    assert all(t.x > b.x + b.width for t, b in zip(labels, bars))
+    assert _extent(labels[-1])[1] <= drawing.width  # the value of a full bar still fits
+    assert not drawing.hatching and not drawing.of_kind("bar peers") and not drawing.of_kind("fictional-mark")
+    assert [t.text for t in drawing.of_kind("legend")] == ["North"]
+    assert all(0 <= getattr(s, "y", 0) <= drawing.height for s in drawing.shapes)
+
+
+def test_the_peers_are_a_hatched_bar_with_a_line_from_their_lowest_to_their_highest():
+    drawing = svgcharts.criteria_drawing(["a", "b"], [0.5, 0.9], city_name="North", peers=[(0.4, 0.1, 0.7), (0.6, 0.6, 0.6)],
+                                         peer_count=5, fictional=True)
+    scale = drawing.scale
+    peers = drawing.of_kind("bar peers")
+    assert [p.hatched for p in peers] == [True, True] and drawing.hatching
+    assert [p.x + p.width for p in peers] == pytest.approx([scale(0.4), scale(0.6)])
+    ranges = drawing.of_kind("range")
+    assert [(r.x1, r.x2) for r in ranges] == [(scale(0.1), scale(0.7)), (scale(0.6), scale(0.6))]
+    assert [r.y1 for r in ranges] == [p.y + p.height / 2 for p in peers]
+    assert len(drawing.of_kind("range-cap")) == 4
+    assert [t.text for t in drawing.of_kind("legend")] == ["North", "Average of 5 peers (line: lowest to highest)"]
+    swatches = drawing.of_kind("swatch")
+    assert [s.hatched for s in swatches] == [False, True]
+    mark = [s for s in drawing.of_kind("fictional-mark") if s.shape == "text"]
+    title_end = max(_extent(t)[1] for t in drawing.of_kind("title"))
+    assert [t.text for t in mark] == ["Fictional data"] and title_end < mark[0].x
+
+
+def test_the_ranking_colours_each_level_and_marks_the_city():
+    names, values = ["A", "Velmora", "B", "C"], [0.9, 0.6, 0.3, 0.1]
+    drawing = svgcharts.ranking_drawing(names, values, ["Very high", "High", "Middle", "Unheard of"],
+                                        city_name="Velmora", notes=[LEVEL_ASSUMPTION])
+    bars = [s for s in drawing.shapes if s.kind in ("bar", "bar city")]
+    assert [b.fill for b in bars] == [LEVEL_COLOURS["Very high"], LEVEL_COLOURS["High"], LEVEL_COLOURS["Middle"], "#000000"]
+    assert [b.kind for b in bars] == ["bar", "bar city", "bar", "bar"]
+    assert [b.width for b in bars] == pytest.approx([(drawing.scale(1) - drawing.scale(0)) * v for v in values], abs=0.1)
+    city, = drawing.of_kind("row-label city")
+    marker, = drawing.of_kind("marker")
+    assert city.bold and city.text == "Velmora" and marker.y == bars[1].y + bars[1].height / 2
+    assert [t.bold for t in drawing.of_kind("row-label")] == [False, False, False]
+    assert [t.text for t in drawing.of_kind("legend")] == ["Very high", "High", "Middle", "0.75 cut-off (published)",
+                                                         "0.50 and 0.25 (assumed)"]
+    cutoffs = drawing.of_kind("cutoff")
+    assert [c.x1 for c in cutoffs] == [drawing.scale(0.75), drawing.scale(0.5), drawing.scale(0.25)]
+    assert all(c.y1 < bars[0].y and c.y2 > bars[-1].y + bars[-1].height for c in cutoffs)
+    notes = drawing.of_kind("note")
+    assert " ".join(t.text for t in notes) == LEVEL_ASSUMPTION and notes[-1].y < drawing.height
+
+
+def test_long_names_are_shortened_to_their_column_and_keep_their_whole_text():
+    long = "The criterion with a name that goes on and on well past any sensible length for a label"
+    drawing = svgcharts.criteria_drawing([long, "Technology"], [0.4, 0.6], city_name="A" * 200,
+                                         title="A" * 200 + ": criterion scores")
+    first, second = drawing.of_kind("row-label")
+    assert first.text.endswith("…") and first.full == long and long.startswith(first.text[:-1])
+    assert second.text == "Technology" and second.full == ""
+    assert _extent(first)[0] >= 0 and _extent(first)[1] - _extent(first)[0] <= 0.4 * drawing.width
+    assert first.x < drawing.scale(0)
+    legend, = drawing.of_kind("legend")
+    assert legend.text.endswith("…") and legend.full == "A" * 200 and _extent(legend)[1] <= drawing.width
+    titles = drawing.of_kind("title")
+    assert len(titles) == 2 and all(_extent(t)[1] <= drawing.width for t in titles)
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_the_width_estimate_is_never_narrower_than_dejavu_sans_draws_it(bold):
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    font = FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal", size=15)
+    samples = [*INSTRUMENT.criteria, *velmora_peers().index, *HOSTILE_PEERS, HOSTILE_CITY, "WWWW…", "mmmm",
+               "0.75 cut-off (published)", "Zürich-Ærø Ōsaka Łódź"]
+    for text in samples:
+        drawn = TextToPath().get_text_width_height_descent(text, font, ismath=False)[0]
+        assert drawn <= svgcharts.text_width(text, 15, bold=bold) <= 1.15 * drawn + 1, text
+
+
+def test_a_chart_is_written_as_svg_with_every_name_escaped():
+    import pandas as pd
+
+    name = '</text></svg><script>alert(1)</script>"&'
+    svg = render_chart(chart_criteria_against_peers(pd.Series({name: 0.5}), city_name=name), id="c1")
+    soup = BeautifulSoup(svg, "html.parser")
+    assert not soup.find_all("script") and len(soup.find_all("svg")) == 1
+    assert _name(soup.svg).startswith(f"Horizontal bar chart of the share of indicators met by {name}")
+    assert [t.find(string=True, recursive=False) for t in soup.find_all("text", class_="legend")] == [name]
+    assert soup.find("pattern") is None  # no peers, nothing hatched
 
 
 # -- peers ------------------------------------------------------------------------------------
@@ -335,6 +553,16 @@ def test_lc_scorecard_writes_the_page_in_the_work_folder_and_links_to_it(tmp_pat
     assert lc.scorecard("velmora.csv", output="again.html").content.city == "Velmora" and sheet.exists()
 
 
+def test_a_scorecard_is_built_without_matplotlib(tmp_path):
+    # Its charts are drawn as SVG text, so a participant's kernel never pays for matplotlib here.
+    code = ("import sys, losi_course as lc; from losi_course import sample_city; "
+            "card = lc.scorecard(sample_city.team_assessment(), peers=sample_city.peers(), output='s.html'); "
+            "print(card.content.rank, sorted(m for m in sys.modules if m.split('.')[0] == 'matplotlib'))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["13", "[]"] and (tmp_path / "s.html").stat().st_size > 0
+
+
 # -- in a real browser ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -359,7 +587,8 @@ def test_axe_finds_no_serious_or_critical_violation_and_nothing_is_requested(vel
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto(velmora["page"].as_uri(), wait_until="load")
-    assert all(img for img in page.eval_on_selector_all("img", "els => els.map(e => e.complete && e.naturalWidth > 0)"))
+    charts = velmora["soup"].find_all("svg")
+    assert [page.get_by_role("img", name=_name(svg), exact=True).count() for svg in charts] == [1, 1]
     assert [u for u in requests if not (u == velmora["page"].as_uri() or u.startswith("data:"))] == []
     results = axe_module.Axe().run(page)
     severe = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"]
@@ -371,6 +600,24 @@ def test_axe_finds_no_serious_or_critical_violation_and_nothing_is_requested(vel
     page.set_content('<html><body><img src="data:,"><a href="#x"></a></body></html>')
     found = {v["id"] for v in axe_module.Axe().run(page).response["violations"]}
     assert {"html-has-lang", "image-alt", "link-name"} <= found
+    page.close()
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_the_chart_text_fits_where_it_was_placed_in_chromium(hostile, velmora, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for card in (hostile, velmora):
+        page.goto(card["page"].as_uri(), wait_until="load")
+        texts = page.eval_on_selector_all("svg.chart text", """els => els.map(e => {
+            const box = e.getBBox(), view = e.ownerSVGElement.viewBox.baseVal;
+            return [e.firstChild.textContent, +e.getAttribute("font-size"), e.getAttribute("font-weight") === "bold",
+                    e.getComputedTextLength(), box.x >= 0 && box.x + box.width <= view.width
+                    && box.y >= 0 && box.y + box.height <= view.height];
+        })""")
+        assert len(texts) > 50
+        for text, size, bold, drawn, inside in texts:
+            assert drawn <= svgcharts.text_width(text, size, bold=bold) + 0.5 and inside, text
     page.close()
 
 

@@ -1,8 +1,10 @@
 """The scorecard's charts: criterion scores against the peers, and the city's rank among them.
 
-Both return a :class:`~losi_course.plots.Chart` (figure, plotted data, alt text), drawn in the
-Okabe-Ito colour-blind-safe palette of :mod:`losi_course.plots`; the peer bars are also hatched,
-so the two series stay apart in a grey print. :func:`data_uri` embeds a chart in the page.
+Each function returns a :class:`ScorecardChart`: the plotted ``data``, the ``alt_text`` that
+describes the chart, its title and notes, and the :class:`~losi_course.report.svgcharts.Drawing`
+that the page writes as an inline SVG. They draw in the Okabe-Ito colour-blind-safe palette of
+:mod:`losi_course.chart_parts`; the peer bars are also hatched, so the two series stay apart in
+a grey print. No matplotlib: the page is quick to build and its charts stay text.
 
 Example:
     >>> import pandas as pd
@@ -17,35 +19,50 @@ Example:
 
 from __future__ import annotations
 
-import base64
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..chart_parts import alt_text_for
 from ..errors import LosiInputError
-from ..chart_parts import OKABE_ITO, Chart, alt_text_for, finish_chart, label_bars, new_figure
-from ..plots import chart_losi_ranking
+from ..plots import _LOSI_CUTOFF_SENTENCE  # the ranking says what the course's ranking chart says
+from ..scoring import DEFAULT_LEVELS, LEVEL_ASSUMPTION, LEVEL_NAMES, rank_cities
+from .content import ScorecardContent
+from .svgcharts import Drawing, criteria_drawing, ranking_drawing
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["chart_criteria_against_peers", "chart_rank_among_peers", "data_uri"]
+__all__ = ["ScorecardChart", "chart_criteria_against_peers", "chart_rank_among_peers", "scorecard_charts"]
 
-CITY_COLOUR = OKABE_ITO["blue"]
-PEER_COLOUR = OKABE_ITO["orange"]
+CRITERIA_NOTE = "Score = share of the criterion's indicators met (0 to 1)."
 
 
-def data_uri(chart: Chart, dpi: int = 110) -> str:
-    """The chart as a PNG ``data:`` URI, so the page needs no other file.
+@dataclass(frozen=True, eq=False, repr=False)
+class ScorecardChart:
+    """A chart of the scorecard: its drawing, the plotted data and a text description.
+
+    ``source`` holds the notes printed under the chart.
 
     Example:
         >>> import pandas as pd
-        >>> data_uri(chart_criteria_against_peers(pd.Series({"Technology": 0.5}))).startswith("data:image/png;base64,iVBOR")
-        True
+        >>> chart_criteria_against_peers(pd.Series({"Technology": 0.5}), fictional=True)
+        <ScorecardChart: This city: criterion scores, fictional data>
     """
-    return "data:image/png;base64," + base64.b64encode(chart.to_png(dpi=dpi)).decode("ascii")
+
+    drawing: Drawing
+    data: "pd.DataFrame"
+    alt_text: str
+    title: str = ""
+    source: str = ""
+    fictional: bool = False
+
+    def __repr__(self) -> str:
+        note = ", fictional data" if self.fictional else ""
+        return f"<ScorecardChart: {self.title}{note}>"
 
 
 def chart_criteria_against_peers(city: "pd.Series", peers: "pd.DataFrame | None" = None, *,
-                                 city_name: str = "This city", fictional: bool = False) -> Chart:
+                                 city_name: str = "This city", fictional: bool = False) -> ScorecardChart:
     """The city's criterion scores as bars, beside its peers' average with their range.
 
     ``city``: criterion -> share met (0 to 1); ``peers``: the peers' criterion scores, one row
@@ -58,7 +75,6 @@ def chart_criteria_against_peers(city: "pd.Series", peers: "pd.DataFrame | None"
         >>> list(chart.data.columns), chart.alt_text
         (['Velmora'], 'Horizontal bar chart of the share of indicators met by Velmora in 1 criteria: the strongest is Technology (0.50) and the weakest Technology (0.50).')
     """
-    import numpy as np
     import pandas as pd
 
     if not isinstance(city, pd.Series) or city.empty:
@@ -74,29 +90,12 @@ def chart_criteria_against_peers(city: "pd.Series", peers: "pd.DataFrame | None"
         data["peer highest"] = columns.max()
     data.index.name = "criterion"
     title = f"{city_name}: criterion scores" + (" against its peers" if peers is not None else "")
-
-    figure, axes = new_figure(8.5, 5.2)
-    ordered = data[::-1]  # barh draws from the bottom up: the first criterion on top
-    positions = np.arange(len(ordered))
-    height = 0.38 if peers is not None else 0.6
-    shift = height / 2 if peers is not None else 0
-    bars = axes.barh(positions + shift, ordered[city_name], height=height, color=CITY_COLOUR, label=city_name)
-    label_bars(axes, bars, "%.2f")
+    ranges = None
     if peers is not None:
-        low = ordered["peer average"] - ordered["peer lowest"]
-        high = ordered["peer highest"] - ordered["peer average"]
-        peer_bars = axes.barh(positions - shift, ordered["peer average"], height=height, color=PEER_COLOUR,
-                              hatch="//", edgecolor="#333333", linewidth=0.5,
-                              label=f"Average of {len(peers)} peers (line: lowest to highest)")
-        axes.errorbar(ordered["peer average"], positions - shift, xerr=[low, high], fmt="none",
-                      ecolor="#000000", elinewidth=1.2, capsize=4)
-        label_bars(axes, peer_bars, "%.2f")
-    axes.set_yticks(positions, list(ordered.index))
-    axes.set_xlim(0, 1.1)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2, frameon=False)
-    notes = ["Score = share of the criterion's indicators met (0 to 1)."]
-    finish_chart(figure, axes, title=title, xlabel="Share of indicators met", ylabel="", notes=notes,
-                 fictional=fictional)
+        ranges = list(data[["peer average", "peer lowest", "peer highest"]].itertuples(index=False, name=None))
+    drawing = criteria_drawing([str(c) for c in data.index], data[city_name].tolist(), city_name=city_name,
+                               peers=ranges, peer_count=0 if peers is None else len(peers), title=title,
+                               notes=[CRITERIA_NOTE], fictional=fictional)
     scores = data[city_name]
     alt = (f"Horizontal bar chart of the share of indicators met by {city_name} in {len(data)} criteria: "
            f"the strongest is {scores.idxmax()} ({scores.max():.2f}) and the weakest {scores.idxmin()} "
@@ -106,13 +105,13 @@ def chart_criteria_against_peers(city: "pd.Series", peers: "pd.DataFrame | None"
         alt += (f" Beside each, the average of {len(peers)} peers with a line from the lowest to the highest "
                 f"peer; {city_name} is above the peer average in {len(above)} of {len(data)} criteria"
                 + (f" ({', '.join(above)})." if above else "."))
-    return Chart(figure, data, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
+    return ScorecardChart(drawing, data, alt_text_for(alt, fictional), title, CRITERIA_NOTE, fictional)
 
 
-def chart_rank_among_peers(losi: "pd.Series", city_name: str, *, fictional: bool = False) -> Chart:
+def chart_rank_among_peers(losi: "pd.Series", city_name: str, *, fictional: bool = False) -> ScorecardChart:
     """The LOSI ranking of the city and its peers, best on top, with the city's bar marked.
 
-    ``losi``: LOSI values indexed by city, the city included. The level colours and the
+    ``losi``: LOSI values indexed by city, the city included. The levels, their colours and the
     published (0.75) and assumed cut-offs are those of :func:`~losi_course.plots.chart_losi_ranking`.
 
     Example:
@@ -121,17 +120,50 @@ def chart_rank_among_peers(losi: "pd.Series", city_name: str, *, fictional: bool
         >>> int(chart.data.loc["Velmora", "rank"]), "Velmora is ranked 2 of 3" in chart.alt_text
         (2, True)
     """
+    import pandas as pd
+
+    if not (isinstance(losi, pd.Series) and pd.api.types.is_numeric_dtype(losi)):
+        raise LosiInputError("Pass the LOSI values as a Series (city -> LOSI).")
     if city_name not in losi.index:
         raise LosiInputError(f"{city_name} is not in the LOSI values to rank.")
-    chart = chart_losi_ranking(losi, title=f"{city_name} among its peers: LOSI ranking", fictional=fictional)
-    axes = chart.figure.axes[0]
-    marked = f"\u25B6 {city_name}"  # the city stands out by a marker and bold type, not colour alone
-    labels = [label.get_text() for label in axes.get_yticklabels()]
-    axes.set_yticks(axes.get_yticks(), [marked if text == city_name else text for text in labels])
-    for label in axes.get_yticklabels():
-        if label.get_text() == marked:
-            label.set_fontweight("bold")
-    rank, total = int(chart.data.loc[city_name, "rank"]), len(chart.data)
-    plain = chart.alt_text.removeprefix("Fictional data. ")
-    alt = alt_text_for(f"{city_name} is ranked {rank} of {total} (marked with a triangle). {plain}", fictional)
-    return Chart(chart.figure, chart.data, alt, chart.title, chart.source, chart.fictional)
+    values = losi.astype(float)
+    levels = pd.Series(DEFAULT_LEVELS.levels(values.to_numpy()), index=values.index).astype(str)
+    data = pd.DataFrame({"losi": values, "level": levels, "rank": rank_cities(values)})
+    data = data.sort_values(["losi"], ascending=False, kind="stable")
+    data.index.name = values.index.name or "city"
+    title = f"{city_name} among its peers: LOSI ranking"
+    cutoffs = [(cut, cut == DEFAULT_LEVELS.very_high) for cut in DEFAULT_LEVELS.cutoffs]
+    drawing = ranking_drawing([str(name) for name in data.index], data["losi"].tolist(), data["level"].tolist(),
+                              city_name=str(city_name), cutoffs=cutoffs, title=title, notes=[LEVEL_ASSUMPTION],
+                              fictional=fictional)
+    counts = data["level"].value_counts()
+    level_text = ", ".join(f"{int(counts[lv])} {lv.lower()}" for lv in LEVEL_NAMES if lv in counts.index)
+    rank, total = int(data.loc[city_name, "rank"]), len(data)
+    alt = (f"{city_name} is ranked {rank} of {total} (marked with a triangle). Horizontal bar chart ranking "
+           f"{total} cities by LOSI, best on top. {data.index[0]} is first ({data['losi'].iloc[0]:.2f}) and "
+           f"{data.index[-1]} is last shown ({data['losi'].iloc[-1]:.2f}); levels shown: {level_text}. "
+           f"{_LOSI_CUTOFF_SENTENCE}")
+    return ScorecardChart(drawing, data, alt_text_for(alt, fictional), title, LEVEL_ASSUMPTION, fictional)
+
+
+def scorecard_charts(content: ScorecardContent) -> dict[str, ScorecardChart]:
+    """The charts of a scorecard: ``"criteria"`` always, ``"ranking"`` when there are peers.
+
+    Example:
+        >>> from losi_course.velmora.prepared import team_assessment
+        >>> from losi_course.velmora.peers import peers
+        >>> from losi_course.report.content import scorecard_content
+        >>> charts = scorecard_charts(scorecard_content(team_assessment(), peers()))
+        >>> {name: len(chart.data) for name, chart in charts.items()}
+        {'criteria': 6, 'ranking': 29}
+    """
+    import pandas as pd
+
+    city = pd.Series({k.name: k.score for k in content.criteria})
+    charts = {"criteria": chart_criteria_against_peers(city, content.peer_scores, city_name=content.city,
+                                                       fictional=content.fictional)}
+    if content.peer_scores is not None:
+        losi = content.peer_scores["losi"].copy()
+        losi.loc[content.city] = content.score.losi
+        charts["ranking"] = chart_rank_among_peers(losi, content.city, fictional=content.fictional)
+    return charts
