@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-__all__ = ["Chart", "OKABE_ITO", "LEVEL_COLOURS", "FICTIONAL_NOTE", "TEXT_GREY", "is_fictional", "new_figure",
-           "finish_chart", "alt_text_for", "label_bars"]
+__all__ = ["Chart", "OKABE_ITO", "LEVEL_COLOURS", "FICTIONAL_NOTE", "LOSI_CUTOFF_NOTE", "TEXT_GREY", "is_fictional",
+           "new_figure", "finish_chart", "alt_text_for", "label_bars"]
 
 # Okabe & Ito (2008): eight colours that stay distinct for the common forms of colour blindness.
 OKABE_ITO = {
@@ -40,6 +40,9 @@ LEVEL_COLOURS = {
     "Middle": OKABE_ITO["orange"], "Low": OKABE_ITO["vermillion"],
 }
 FICTIONAL_NOTE = "Fictional data"
+#: What every LOSI level chart says about its cut-offs.
+LOSI_CUTOFF_NOTE = ("Only the 'Very high' cut-off (LOSI above 0.75) is published; the other "
+                         "cut-offs were not published and are assumed by the course.")
 TEXT_GREY = "#333333"
 _STYLE = {
     "font.size": 12, "axes.titlesize": 14, "axes.labelsize": 12, "xtick.labelsize": 11,

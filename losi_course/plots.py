@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .chart_parts import (FICTIONAL_NOTE, LEVEL_COLOURS, OKABE_ITO, TEXT_GREY, Chart, alt_text_for, finish_chart,
-                          is_fictional, label_bars, new_figure)
+from .chart_parts import (FICTIONAL_NOTE, LEVEL_COLOURS, LOSI_CUTOFF_NOTE, OKABE_ITO, TEXT_GREY, Chart,
+                          alt_text_for, finish_chart, is_fictional, label_bars, new_figure)
 from .data import load_losi_2022_participation
 from .errors import LosiInputError
 from .framework import CRITERIA_2024
@@ -50,8 +50,6 @@ __all__ = [
 ]
 
 _SURVEY_2022 = "UN E-Government Survey 2022"
-_LOSI_CUTOFF_SENTENCE = ("Only the 'Very high' cut-off (LOSI above 0.75) is published; the other "
-                         "cut-offs were not published and are assumed by the course.")
 
 
 # -- EGDI -------------------------------------------------------------------------------
@@ -200,7 +198,7 @@ def chart_level_distribution(levels, *, title: str | None = None, index: str = "
     parts = ", ".join(f"{n} {name.lower()}" for name, n in counts.items())
     alt = f"Bar chart of {total} {noun} by {index} level: {parts}."
     if index == "LOSI":
-        alt += " " + _LOSI_CUTOFF_SENTENCE
+        alt += " " + LOSI_CUTOFF_NOTE
     return Chart(figure, counts, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
 
 
@@ -329,7 +327,7 @@ def chart_losi_ranking(scores, top: int | None = None, *, title: str | None = No
     scope = f"the top {shown} of {len(values)}" if top is not None else f"{shown}"
     alt = (f"Horizontal bar chart ranking {scope} cities by LOSI, best on top. {best} is first "
            f"({data['losi'].iloc[0]:.2f}) and {worst} is last shown ({data['losi'].iloc[-1]:.2f}); "
-           f"levels shown: {level_text}. {_LOSI_CUTOFF_SENTENCE}")
+           f"levels shown: {level_text}. {LOSI_CUTOFF_NOTE}")
     return Chart(figure, data, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
 
 

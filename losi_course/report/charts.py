@@ -22,9 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..chart_parts import alt_text_for
+from ..chart_parts import LOSI_CUTOFF_NOTE, alt_text_for
 from ..errors import LosiInputError
-from ..plots import _LOSI_CUTOFF_SENTENCE  # the ranking says what the course's ranking chart says
 from ..scoring import DEFAULT_LEVELS, LEVEL_ASSUMPTION, LEVEL_NAMES, rank_cities
 from .content import ScorecardContent
 from .svgcharts import Drawing, criteria_drawing, ranking_drawing
@@ -142,7 +141,7 @@ def chart_rank_among_peers(losi: "pd.Series", city_name: str, *, fictional: bool
     alt = (f"{city_name} is ranked {rank} of {total} (marked with a triangle). Horizontal bar chart ranking "
            f"{total} cities by LOSI, best on top. {data.index[0]} is first ({data['losi'].iloc[0]:.2f}) and "
            f"{data.index[-1]} is last shown ({data['losi'].iloc[-1]:.2f}); levels shown: {level_text}. "
-           f"{_LOSI_CUTOFF_SENTENCE}")
+           f"{LOSI_CUTOFF_NOTE}")
     return ScorecardChart(drawing, data, alt_text_for(alt, fictional), title, LEVEL_ASSUMPTION, fictional)
 
 
