@@ -179,6 +179,15 @@ def test_show_prints_the_description(capsys, close_all):
     assert set(bundle) == {"image/png", "text/plain"} and bundle["text/plain"] == chart.alt_text
 
 
+def test_while_grading_a_chart_is_described_not_drawn(monkeypatch, close_all):
+    chart = plots.chart_level_distribution(pd.Series(["Low", "High"]))
+    close_all(chart)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    bundle = chart._repr_mimebundle_()
+    assert set(bundle) == {"text/plain"} and bundle["text/plain"].endswith(chart.alt_text)
+    assert "not drawn while grading" in bundle["text/plain"]
+
+
 def test_import_losi_course_does_not_import_matplotlib():
     import subprocess
     import sys
