@@ -83,7 +83,8 @@ def test_a_click_on_the_form_in_jupyterlab_is_saved_to_the_sheet(lab):
             page.on("pageerror", lambda error: console.append(str(error)))
             page.goto(f"{base}/lab/tree/form.ipynb?reset&token={token}")
             page.wait_for_function(KERNEL_READY, timeout=90_000)
-            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+            # Started, not awaited: the command's promise can wait on a dialog, and evaluate has no timeout.
+            page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
             try:
                 playwright.expect(page.get_by_text("Provisional LOSI")).to_be_visible(timeout=60_000)
             except AssertionError as err:
