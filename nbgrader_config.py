@@ -55,3 +55,6 @@ c.GenerateFeedback.preprocessors = [
 ]
 # A graded kernel is stopped at once when its notebook is done (nothing in it needs a clean exit).
 c.Execute.shutdown_kernel = "immediate"
+# Graded kernels keep their input history in memory: nothing of a participant's code is written to
+# the grader's ~/.ipython, and graders running side by side do not share one history database.
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:"]
