@@ -9,7 +9,7 @@ Excel. What comes back must be the cleaned text (:func:`~losi_course.assessment.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import pytest
@@ -80,6 +80,8 @@ def test_the_template_command_reads_back_hostile_details(tmp_path):
     @settings(max_examples=40, **SETTINGS)
     @given(city=HOSTILE, country=HOSTILE, assessor=HOSTILE, suffix=st.sampled_from([".csv", ".xlsx", ".json"]))
     def check(city, country, assessor, suffix):
+        # argparse itself drops a value that is exactly "--" (`--city=--` arrives empty) before our code sees it
+        assume("--" not in (city, country, assessor))
         path = tmp_path / f"t{suffix}"
         result = run("template", "-o", path, "--force", f"--city={city}", f"--country={country}",
                      f"--assessor={assessor}")
