@@ -53,6 +53,8 @@ c.GenerateFeedback.preprocessors = [
     "losi_course.instructor.preprocessors.NoteUnmarked",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+# nbgrader makes a new exporter for every feedback page: this one compiles the templates once.
+c.GenerateFeedback.exporter_class = "losi_course.instructor.feedback_page.FeedbackPageExporter"
 # A graded kernel is stopped at once when its notebook is done (nothing in it needs a clean exit).
 c.Execute.shutdown_kernel = "immediate"
 # Graded kernels keep their input history in memory: nothing of a participant's code is written to

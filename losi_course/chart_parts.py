@@ -21,7 +21,7 @@ import io
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .course import CourseFolder
 
@@ -55,7 +55,11 @@ _STYLE = {
 
 @dataclass(eq=False, repr=False)
 class Chart:
-    """A chart: the figure, the plotted data and a text description.
+    """A chart: its drawing, the plotted data and a text description.
+
+    ``drawing`` is the matplotlib figure, or a function that draws it: then the figure is
+    drawn the first time it is needed (``figure``, shown, saved), so a chart built only for
+    its data or its description (as when nbgrader grades a notebook) costs no drawing.
 
     Example:
         >>> import pandas as pd
@@ -65,12 +69,19 @@ class Chart:
         ('Average criterion scores', b'\\x89PNG')
     """
 
-    figure: "Figure"
+    drawing: "Figure | Callable[[], Figure]"
     data: "pd.Series | pd.DataFrame"
     alt_text: str
     title: str = ""
     source: str = ""
     fictional: bool = False
+
+    @property
+    def figure(self) -> "Figure":
+        """The matplotlib figure, drawn now if it has not been yet."""
+        if callable(self.drawing):
+            self.drawing = self.drawing()
+        return self.drawing
 
     def __repr__(self) -> str:
         note = ", fictional data" if self.fictional else ""

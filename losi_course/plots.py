@@ -1,6 +1,6 @@
 """Chart helpers for the course notebooks.
 
-Every helper returns a :class:`Chart`: the matplotlib ``figure``, the ``data`` it plots (so
+Every helper returns a :class:`Chart`: the matplotlib ``figure`` (drawn when first needed), the ``data`` it plots (so
 tests and checkers look at numbers, not pixels) and an ``alt_text`` of one or two sentences
 that describes the chart for screen readers and for the notebook text. ``chart.show()``
 displays the picture with its description underneath.
@@ -74,23 +74,27 @@ def bar_chart_egdi_by_region(egdi: "pd.DataFrame", *, title: str | None = None,
     world = float(egdi["egdi_2022"].mean())
     title = title or "EGDI 2022: average by region"
 
-    figure, axes = new_figure(8, 4.6)
-    ordered = means[::-1]  # barh draws from the bottom up: highest on top
-    bars = axes.barh(list(ordered.index), ordered.to_numpy(), color=OKABE_ITO["blue"])
-    label_bars(axes, bars, "%.2f")
-    axes.axvline(world, color=OKABE_ITO["black"], linestyle="--", linewidth=1.2,
-                 label=f"Average of all {len(egdi)} countries: {world:.2f}")
-    axes.set_xlim(0, 1)
-    axes.legend(loc="lower right", frameon=False)
     source = (f"Source: {_SURVEY_2022} data ({len(egdi)} Member States); "
               "regional averages are the course's own calculation.")
-    finish_chart(figure, axes, title=title, xlabel="Average EGDI 2022 (0 = lowest, 1 = highest)",
-                 ylabel="Region", notes=[source], fictional=fictional)
+
+    def draw():
+        figure, axes = new_figure(8, 4.6)
+        ordered = means[::-1]  # barh draws from the bottom up: highest on top
+        bars = axes.barh(list(ordered.index), ordered.to_numpy(), color=OKABE_ITO["blue"])
+        label_bars(axes, bars, "%.2f")
+        axes.axvline(world, color=OKABE_ITO["black"], linestyle="--", linewidth=1.2,
+                     label=f"Average of all {len(egdi)} countries: {world:.2f}")
+        axes.set_xlim(0, 1)
+        axes.legend(loc="lower right", frameon=False)
+        finish_chart(figure, axes, title=title, xlabel="Average EGDI 2022 (0 = lowest, 1 = highest)",
+                     ylabel="Region", notes=[source], fictional=fictional)
+        return figure
+
     alt = (f"Horizontal bar chart of the average EGDI 2022 in {len(means)} regions. "
            f"{means.index[0]} has the highest average ({means.iloc[0]:.2f}) and "
            f"{means.index[-1]} the lowest ({means.iloc[-1]:.2f}); the average of all "
            f"{len(egdi)} countries is {world:.2f}.")
-    return Chart(figure, means, alt_text_for(alt, fictional), title, source, fictional)
+    return Chart(draw, means, alt_text_for(alt, fictional), title, source, fictional)
 
 
 # -- LOSI 2022 participation (Figure 3.10) ------------------------------------------------
@@ -112,25 +116,28 @@ def chart_participation_adoption_2022(participation: "pd.DataFrame | None" = Non
     shares = (participation.set_index("label")["pct_cities_2022"].astype(float)
               .sort_values(ascending=False).rename("pct_cities_2022"))
     title = title or "Participation and engagement features, LOSI 2022"
-
-    figure, axes = new_figure(9, 6.4)
-    ordered = shares[::-1]
-    colours = [OKABE_ITO["blue"] if v >= 50 else OKABE_ITO["orange"] for v in ordered]
-    bars = axes.barh(list(ordered.index), ordered.to_numpy(), color=colours)
-    label_bars(axes, bars, "%.0f%%")
-    axes.axvline(50, color=OKABE_ITO["black"], linestyle=":", linewidth=1)
-    axes.set_xlim(0, 100)
     below_half = int((shares < 50).sum())
     source = (f"Source: {_SURVEY_2022}, Figure 3.10 (report page 99). Shares of the 146 cities "
               "with an assessed portal. Orange: fewer than half of the cities.")
-    finish_chart(figure, axes, title=title, xlabel="Share of the 146 assessed cities (%)",
-                 ylabel="", notes=[source], fictional=False)
+
+    def draw():
+        figure, axes = new_figure(9, 6.4)
+        ordered = shares[::-1]
+        colours = [OKABE_ITO["blue"] if v >= 50 else OKABE_ITO["orange"] for v in ordered]
+        bars = axes.barh(list(ordered.index), ordered.to_numpy(), color=colours)
+        label_bars(axes, bars, "%.0f%%")
+        axes.axvline(50, color=OKABE_ITO["black"], linestyle=":", linewidth=1)
+        axes.set_xlim(0, 100)
+        finish_chart(figure, axes, title=title, xlabel="Share of the 146 assessed cities (%)",
+                     ylabel="", notes=[source], fictional=False)
+        return figure
+
     alt = (f"Horizontal bar chart of the {len(shares)} participation and engagement features of "
            f"LOSI 2022 and the share of the 146 assessed cities that offered each. The most common "
            f"is {shares.index[0].lower()} ({shares.iloc[0]:.0f}%) and the least common "
            f"{shares.index[-1].lower()} ({shares.iloc[-1]:.0f}%); {below_half} of the "
            f"{len(shares)} features were found in fewer than half of the cities.")
-    return Chart(figure, shares, alt, title, source, False)
+    return Chart(draw, shares, alt, title, source, False)
 
 
 # -- levels -----------------------------------------------------------------------------
@@ -182,24 +189,28 @@ def chart_level_distribution(levels, *, title: str | None = None, index: str = "
     noun = "countries" if index == "EGDI" else "cities"
     title = title or f"{index} levels"
 
-    figure, axes = new_figure(8, 4.6)
-    bars = axes.bar(list(counts.index), counts.to_numpy(),
-                    color=[LEVEL_COLOURS[n] for n in counts.index])
-    label_bars(axes, bars, "%d")
-    axes.set_ylim(0, max(1, counts.max()) * 1.15)
     if index == "LOSI":
         band_note = ("LOSI levels: 'Very high' means LOSI above 0.75 (published). The cut-offs between "
                      "High, Middle and Low were not published; the course assumes 0.50 and 0.25, as for EGDI.")
     else:
         band_note = "EGDI levels: the Survey's published bands (above 0.75, 0.50-0.75, 0.25-0.50, below 0.25)."
     notes = [n for n in (source, band_note) if n]
-    finish_chart(figure, axes, title=title, xlabel=f"{index} level",
-                 ylabel=f"Number of {noun}", notes=notes, fictional=fictional)
+
+    def draw():
+        figure, axes = new_figure(8, 4.6)
+        bars = axes.bar(list(counts.index), counts.to_numpy(),
+                        color=[LEVEL_COLOURS[n] for n in counts.index])
+        label_bars(axes, bars, "%d")
+        axes.set_ylim(0, max(1, counts.max()) * 1.15)
+        finish_chart(figure, axes, title=title, xlabel=f"{index} level",
+                     ylabel=f"Number of {noun}", notes=notes, fictional=fictional)
+        return figure
+
     parts = ", ".join(f"{n} {name.lower()}" for name, n in counts.items())
     alt = f"Bar chart of {total} {noun} by {index} level: {parts}."
     if index == "LOSI":
         alt += " " + LOSI_CUTOFF_NOTE
-    return Chart(figure, counts, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
+    return Chart(draw, counts, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
 
 
 # -- criteria ---------------------------------------------------------------------------
@@ -242,20 +253,24 @@ def chart_criterion_scores(scores, *, title: str | None = None,
     title = title or "Average criterion scores"
     weakest, strongest = means.idxmin(), means.idxmax()
 
-    figure, axes = new_figure(8, 4.6)
-    ordered = means[::-1]  # first criterion on top
-    colours = [OKABE_ITO["vermillion"] if name == weakest else OKABE_ITO["blue"] for name in ordered.index]
-    bars = axes.barh(list(ordered.index), ordered.to_numpy(), color=colours)
-    label_bars(axes, bars, "%.2f")
-    axes.set_xlim(0, 1)
     notes = [n for n in (source, "Score = share of the criterion's indicators met. "
                          "Highlighted: the weakest criterion.") if n]
-    finish_chart(figure, axes, title=title, xlabel="Share of indicators met (0 to 1)", ylabel="",
-                 notes=notes, fictional=fictional)
+
+    def draw():
+        figure, axes = new_figure(8, 4.6)
+        ordered = means[::-1]  # first criterion on top
+        colours = [OKABE_ITO["vermillion"] if name == weakest else OKABE_ITO["blue"] for name in ordered.index]
+        bars = axes.barh(list(ordered.index), ordered.to_numpy(), color=colours)
+        label_bars(axes, bars, "%.2f")
+        axes.set_xlim(0, 1)
+        finish_chart(figure, axes, title=title, xlabel="Share of indicators met (0 to 1)", ylabel="",
+                     notes=notes, fictional=fictional)
+        return figure
+
     alt = (f"Horizontal bar chart of the average share of indicators met in {len(means)} criteria. "
            f"The weakest is {weakest} ({means[weakest]:.2f}) and the strongest "
            f"{strongest} ({means[strongest]:.2f}).")
-    return Chart(figure, means, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
+    return Chart(draw, means, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
 
 
 # -- ranking ----------------------------------------------------------------------------
@@ -275,9 +290,6 @@ def chart_losi_ranking(scores, top: int | None = None, *, title: str | None = No
         {'North': 1, 'East': 2, 'South': 3}
     """
     import pandas as pd
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
 
     fictional = is_fictional(scores, fictional)
     if isinstance(scores, pd.DataFrame):
@@ -300,27 +312,35 @@ def chart_losi_ranking(scores, top: int | None = None, *, title: str | None = No
     shown = len(data)
     title = title or (f"LOSI ranking: top {shown}" if top is not None else "LOSI ranking")
 
-    figure, axes = new_figure(8.5, max(3.8, 0.3 * shown + 1.8))
-    ordered = data[::-1]
-    bars = axes.barh([str(i) for i in ordered.index], ordered["losi"].to_numpy(),
-                     color=[LEVEL_COLOURS.get(lv, OKABE_ITO["black"]) for lv in ordered["level"]])
-    label_bars(axes, bars, "%.2f")
-    for cut in DEFAULT_LEVELS.cutoffs:
-        published = cut == DEFAULT_LEVELS.very_high
-        axes.axvline(cut, color=TEXT_GREY, linestyle="--" if published else ":", linewidth=1.2)
-    axes.set_xlim(0, 1.08)
     present = [lv for lv in LEVEL_NAMES if lv in set(data["level"])]
-    handles = [Patch(color=LEVEL_COLOURS[lv], label=lv) for lv in present]
-    handles += [
-        Line2D([], [], color=TEXT_GREY, linestyle="--", label=f"{DEFAULT_LEVELS.very_high:.2f} cut-off (published)"),
-        Line2D([], [], color=TEXT_GREY, linestyle=":",
-               label=f"{DEFAULT_LEVELS.high:.2f} and {DEFAULT_LEVELS.middle:.2f} (assumed)"),
-    ]
-    # Outside the axes, so it never hides a bar.
-    figure.legend(handles=handles, title="Level", loc="outside right upper", frameon=False)
     notes = [n for n in (source, LEVEL_ASSUMPTION) if n]
-    finish_chart(figure, axes, title=title, xlabel="LOSI (share of indicators met, 0 to 1)", ylabel="",
-                 notes=notes, fictional=fictional)
+
+    def draw():
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+
+        figure, axes = new_figure(8.5, max(3.8, 0.3 * shown + 1.8))
+        ordered = data[::-1]
+        bars = axes.barh([str(i) for i in ordered.index], ordered["losi"].to_numpy(),
+                         color=[LEVEL_COLOURS.get(lv, OKABE_ITO["black"]) for lv in ordered["level"]])
+        label_bars(axes, bars, "%.2f")
+        for cut in DEFAULT_LEVELS.cutoffs:
+            published = cut == DEFAULT_LEVELS.very_high
+            axes.axvline(cut, color=TEXT_GREY, linestyle="--" if published else ":", linewidth=1.2)
+        axes.set_xlim(0, 1.08)
+        handles = [Patch(color=LEVEL_COLOURS[lv], label=lv) for lv in present]
+        handles += [
+            Line2D([], [], color=TEXT_GREY, linestyle="--",
+                   label=f"{DEFAULT_LEVELS.very_high:.2f} cut-off (published)"),
+            Line2D([], [], color=TEXT_GREY, linestyle=":",
+                   label=f"{DEFAULT_LEVELS.high:.2f} and {DEFAULT_LEVELS.middle:.2f} (assumed)"),
+        ]
+        # Outside the axes, so it never hides a bar.
+        figure.legend(handles=handles, title="Level", loc="outside right upper", frameon=False)
+        finish_chart(figure, axes, title=title, xlabel="LOSI (share of indicators met, 0 to 1)", ylabel="",
+                     notes=notes, fictional=fictional)
+        return figure
+
     best, worst = data.index[0], data.index[-1]
     counts = data["level"].value_counts()
     level_text = ", ".join(f"{int(counts[lv])} {lv.lower()}" for lv in present)
@@ -328,7 +348,7 @@ def chart_losi_ranking(scores, top: int | None = None, *, title: str | None = No
     alt = (f"Horizontal bar chart ranking {scope} cities by LOSI, best on top. {best} is first "
            f"({data['losi'].iloc[0]:.2f}) and {worst} is last shown ({data['losi'].iloc[-1]:.2f}); "
            f"levels shown: {level_text}. {LOSI_CUTOFF_NOTE}")
-    return Chart(figure, data, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
+    return Chart(draw, data, alt_text_for(alt, fictional), title, " ".join(notes), fictional)
 
 
 def _require_columns(table, columns, what: str) -> None:

@@ -26,7 +26,8 @@ nbgrader runs in-process through :mod:`~losi_course.instructor.nbgrader_tools` (
 for the whole package), with the course folder of :class:`~losi_course.course.CourseFolder`
 as its root. Grading is tamper-evident (:mod:`~losi_course.instructor.preprocessors`,
 :mod:`~losi_course.instructor.recheck`, :mod:`~losi_course.instructor.scan`) and runs side by side
-(:mod:`~losi_course.instructor.workers`); the grading records
+(:mod:`~losi_course.instructor.workers`), its feedback pages from templates compiled once
+(:mod:`~losi_course.instructor.feedback_page`); the grading records
 (:mod:`~losi_course.instructor.records`) say what each grade was given for.
 """
 
