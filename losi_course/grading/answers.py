@@ -14,7 +14,24 @@ import ast
 
 from ..checks import hidden_check, in_visible_mode
 
-__all__ = ["as_number", "as_mapping", "is_close", "require_computed"]
+__all__ = ["as_number", "as_mapping", "is_close", "require_computed", "kind_of"]
+
+# What a beginner would call each kind of value, rather than Python's type name.
+_KINDS = {"DataFrame": "a whole table", "Series": "a column of values", "list": "a list", "tuple": "a list",
+          "dict": "a dictionary", "bool": "True or False", "NoneType": "nothing (None)",
+          "NAType": "an empty cell of the table", "NaTType": "an empty date", "ellipsis": "the ... placeholder"}
+
+
+def kind_of(value: Any) -> str:
+    """What a value is, in a beginner's words (for the checks' messages).
+
+    Example:
+        >>> import pandas as pd
+        >>> kind_of(pd.NA), kind_of(pd.DataFrame()), kind_of(object())
+        ('an empty cell of the table', 'a whole table', 'object')
+    """
+    name = type(value).__name__
+    return _KINDS.get(name, name)
 
 
 def as_number(value: Any, name: str) -> float:
@@ -34,7 +51,7 @@ def as_number(value: Any, name: str) -> float:
     if hasattr(value, "item") and getattr(value, "size", 1) == 1 and not hasattr(value, "index"):
         value = value.item()  # a numpy scalar or one-element array
     hidden_check(isinstance(value, numbers.Real) and not isinstance(value, bool),
-                 f"{name} should be a single number (it is {type(value).__name__}).")
+                 f"{name} should be a single number (it is {kind_of(value)}).")
     number = float(value)
     hidden_check(not math.isnan(number), f"{name} is NaN (not a number); a calculation used an empty value.")
     return number
@@ -57,7 +74,7 @@ def as_mapping(value: Any, name: str) -> dict[str, Any]:
     if isinstance(value, dict):
         return {str(k): v for k, v in value.items()}
     hidden_check(False, f"{name} should be a column of values with labels (a pandas Series) "
-                        f"or a dictionary; it is {type(value).__name__}.")
+                        f"or a dictionary; it is {kind_of(value)}.")
     return {}  # not reached
 
 

@@ -22,6 +22,7 @@ from ..checks import CheckFailed, passed
 from ..framework import load_instrument
 from ..velmora.answer_key import accepted, evidence_pages, load_answer_key
 from ..velmora.facts import velmora_indicators
+from .answers import kind_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +58,7 @@ def parse_findings(findings: Any, ids: Iterable[str], name: str) -> dict[str, in
                           '{"221": "yes", ...}, or paste the one printed above.')
     if not isinstance(findings, Mapping):
         raise CheckFailed(f"Not yet: {name} should be a dictionary in curly brackets, like "
-                          f'{{"{ids[0]}": "yes", ...}}; it is {type(findings).__name__}.')
+                          f'{{"{ids[0]}": "yes", ...}}; it is {kind_of(findings)}.')
     read = read_answer_mapping(findings)
     values = {k: v for k, (v, _) in read.values.items() if v is not None}
     blank = [k for k in read.blank] + [k for k, (v, unsure) in read.values.items() if v is None and unsure]

@@ -26,7 +26,7 @@ from ..scoring import LosiScore, gap_analysis, score_assessment, score_table
 from ..velmora.facts import CONTENT_SAMPLE, INSTITUTIONAL_SAMPLE, SERVICES_SAMPLE
 from ..velmora.peers import peers
 from ..velmora.prepared import team_assessment, with_findings
-from .answers import as_number, require_computed
+from .answers import as_number, kind_of, require_computed
 from .findings import grade_findings, parse_findings
 
 __all__ = [
@@ -228,7 +228,7 @@ def _ids_of(value: Any, name: str) -> list[str]:
         value = value.tolist()
     hidden_check(isinstance(value, (list, tuple)),
                  f"{name} should be a list of indicator ids in quotes, like ['201', '202']; it is "
-                 f"{type(value).__name__}.")
+                 f"{kind_of(value)}.")
     return [str(v) for v in value]
 
 
