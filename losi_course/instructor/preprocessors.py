@@ -112,6 +112,7 @@ class CaptureAnswers(NbGraderPreprocessor):
         # The kernel is stopped at once when the notebook is done, so it cannot clean up its own
         # temporary files: it makes them in the capture folder, which is removed afterwards.
         _STATE.setdefault("tmpdir", os.environ.get("TMPDIR"))
+        _STATE["capture_folder"] = str(folder)
         os.environ["TMPDIR"] = str(folder)
         return nb, resources
 
@@ -206,6 +207,10 @@ class RecheckAnswers(NbGraderPreprocessor):
 
 
 def _restore_tmpdir() -> None:
+    """Undo what :class:`CaptureAnswers` changed, also when nbgrader stopped before the recheck."""
+    folder = _STATE.pop("capture_folder", None)
+    if folder:  # a notebook that failed to run never reached RecheckAnswers, which removes it
+        shutil.rmtree(folder, ignore_errors=True)
     if "tmpdir" not in _STATE:
         return  # nothing was changed
     original = _STATE["tmpdir"]
