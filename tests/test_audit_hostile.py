@@ -62,6 +62,7 @@ def test_the_command_line_reports_it_in_one_paragraph(capsys):
     assert error.startswith("losi-course: The audit could not read") and "Traceback" not in error
 
 
+@pytest.mark.slow  # it waits for the time-out it tests
 def test_a_server_that_trickles_is_abandoned_in_time():
     def trickle(query):
         def body():
@@ -151,6 +152,7 @@ def test_the_crawl_stays_on_the_host_and_within_its_limits():
     assert any("linked but not read" in note for note in result.notes)
 
 
+@pytest.mark.slow  # it waits out the delays it measures
 def test_requests_to_one_host_are_spaced_by_the_delay_and_by_robots_crawl_delay():
     home = b'<html lang="en"><a href="/a">A</a><a href="/b">B</a></html>'
     routes = {"/": (200, HTML, home), "/a": (200, HTML, PAGE), "/b": (200, HTML, PAGE + b" ")}

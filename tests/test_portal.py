@@ -563,6 +563,7 @@ def test_server_disconnects_a_client_that_sends_nothing(monkeypatch):
         assert raw_get(srv, "/about.html")[0] == 200
 
 
+@pytest.mark.slow  # it waits for the time-out it tests
 def test_server_disconnects_a_client_that_trickles_its_request(monkeypatch):
     monkeypatch.setattr(portal_server._PortalRequestHandler, "timeout", 2.0)
     monkeypatch.setattr(portal_server._PortalRequestHandler, "request_deadline", 1.0)

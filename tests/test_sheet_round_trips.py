@@ -47,7 +47,8 @@ def _assert_read_back(back: Assessment, fields: dict) -> None:
     assert back[ID].state == "yes"
 
 
-@pytest.mark.parametrize("suffix, examples", [(".csv", 300), (".json", 300), (".xlsx", 80)])
+@pytest.mark.parametrize("suffix, examples", [(".csv", 300), (".json", 300),
+                                             pytest.param(".xlsx", 80, marks=pytest.mark.slow)])
 def test_write_sheet_reads_back_hostile_text(tmp_path, suffix, examples):
     @settings(max_examples=examples, **SETTINGS)
     @given(fields=FIELDS)
@@ -57,7 +58,7 @@ def test_write_sheet_reads_back_hostile_text(tmp_path, suffix, examples):
     check()
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("suffix", [".csv", pytest.param(".xlsx", marks=pytest.mark.slow)])
 def test_the_form_reads_back_hostile_text(tmp_path, suffix):
     path = tmp_path / f"form{suffix}"
     form = assessment_form(path, city="Velmora")
