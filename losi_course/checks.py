@@ -24,6 +24,7 @@ from typing import Any, Iterable
 
 __all__ = [
     "CheckFailed",
+    "kind_of",
     "check",
     "passed",
     "check_defined",
@@ -91,6 +92,24 @@ def check_defined(value: Any, name: str) -> None:
         raise CheckFailed(f"Not yet: {name} has no answer yet. Replace the ... with your answer and run the cell again.")
 
 
+# What a beginner would call each kind of value, rather than Python's type name.
+_KINDS = {"str": "text", "DataFrame": "a table", "Series": "a column of values", "list": "a list",
+          "tuple": "a list", "dict": "a dictionary", "bool": "True or False", "NoneType": "nothing (None)",
+          "NAType": "an empty cell of the table", "NaTType": "an empty date", "ellipsis": "the ... placeholder"}
+
+
+def kind_of(value: Any) -> str:
+    """What a value is, in a beginner's words (for the checks' messages).
+
+    Example:
+        >>> import pandas as pd
+        >>> kind_of(pd.NA), kind_of(pd.DataFrame()), kind_of(object())
+        ('an empty cell of the table', 'a table', 'object')
+    """
+    name = type(value).__name__
+    return _KINDS.get(name, name)
+
+
 def check_type(value: Any, name: str, types: type | tuple[type, ...], described: str) -> None:
     """Check the kind of an answer, e.g. a number or a table.
 
@@ -107,8 +126,7 @@ def check_type(value: Any, name: str, types: type | tuple[type, ...], described:
     if int in wanted or float in wanted:
         wanted = wanted + (numbers.Real,)  # numpy numbers (e.g. from .sum()) count as numbers
     if isinstance(value, bool) or type(value).__name__ == "bool_" or not isinstance(value, wanted):
-        kind = {"str": "text", "list": "a list", "dict": "a dictionary", "DataFrame": "a table",
-                "Series": "a column"}.get(type(value).__name__, type(value).__name__)
+        kind = kind_of(value)
         tip = " Remove the quotes if you typed a number." if isinstance(value, str) else ""
         raise CheckFailed(f"Not yet: {name} should be {described}, but it is {kind} ({type(value).__name__}).{tip}")
 

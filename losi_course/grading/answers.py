@@ -12,26 +12,9 @@ from typing import Any
 
 import ast
 
-from ..checks import hidden_check, in_visible_mode
+from ..checks import hidden_check, in_visible_mode, kind_of
 
-__all__ = ["as_number", "as_mapping", "is_close", "require_computed", "kind_of"]
-
-# What a beginner would call each kind of value, rather than Python's type name.
-_KINDS = {"DataFrame": "a whole table", "Series": "a column of values", "list": "a list", "tuple": "a list",
-          "dict": "a dictionary", "bool": "True or False", "NoneType": "nothing (None)",
-          "NAType": "an empty cell of the table", "NaTType": "an empty date", "ellipsis": "the ... placeholder"}
-
-
-def kind_of(value: Any) -> str:
-    """What a value is, in a beginner's words (for the checks' messages).
-
-    Example:
-        >>> import pandas as pd
-        >>> kind_of(pd.NA), kind_of(pd.DataFrame()), kind_of(object())
-        ('an empty cell of the table', 'a whole table', 'object')
-    """
-    name = type(value).__name__
-    return _KINDS.get(name, name)
+__all__ = ["as_number", "as_mapping", "is_close", "require_computed"]
 
 
 def as_number(value: Any, name: str) -> float:

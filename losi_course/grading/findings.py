@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..assessment import read_answer_mapping
-from ..checks import CheckFailed, passed
+from ..checks import CheckFailed, kind_of, passed
 from ..framework import load_instrument
 from ..velmora.answer_key import accepted, evidence_pages, load_answer_key
 from ..velmora.facts import velmora_indicators
-from .answers import kind_of
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -21,12 +21,12 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from ..checks import CheckFailed, answer_right, hidden_check, passed
+from ..checks import CheckFailed, answer_right, hidden_check, kind_of, passed
 from ..scoring import LosiScore, gap_analysis, score_assessment, score_table
 from ..velmora.facts import CONTENT_SAMPLE, INSTITUTIONAL_SAMPLE, SERVICES_SAMPLE
 from ..velmora.peers import peers
 from ..velmora.prepared import team_assessment, with_findings
-from .answers import as_number, kind_of, require_computed
+from .answers import as_number, require_computed
 from .findings import grade_findings, parse_findings
 
 __all__ = [
