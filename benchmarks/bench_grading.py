@@ -23,10 +23,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CLASS_SIZE = 40
 
 
-def _cores() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-
-
 def floor_seconds(repeats: int = 3) -> float:
     """The fastest of ``repeats`` kernel starts that import what the sessions import, then stop."""
     from nbclient import NotebookClient
@@ -95,7 +91,9 @@ def _grade(root: Path) -> float:
 def bench_grade_class() -> list[tuple[str, str]]:
     sessions = sorted(p.name for p in (ROOT / "source").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
     floor = floor_seconds()
-    cores = _cores()
+    from losi_course.instructor.workers import usable_cores
+
+    cores = usable_cores()
     root = Path(tempfile.mkdtemp(prefix="losi-bench-grading-"))
     try:
         submissions = build_class(root, sessions)

@@ -35,9 +35,19 @@ from .nbgrader_tools import gradebook, log_problems, nbgrader_api, quiet
 if TYPE_CHECKING:
     from nbgrader.apps import NbGraderAPI
 
-__all__ = ["autograde_submission", "write_feedback", "feedback_key", "copy_gradebook", "Graders"]
+__all__ = ["autograde_submission", "write_feedback", "feedback_key", "copy_gradebook", "usable_cores", "Graders"]
 
 _FEEDBACK_VERSION = "1"   # raise when the feedback pages change, so every page is written again
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the system tells it).
+
+    Example:
+        >>> usable_cores() >= 1
+        True
+    """
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def copy_gradebook(source: Path, target: Path) -> Path:
@@ -197,8 +207,7 @@ class Graders:
     @staticmethod
     def size_for(tasks: int, jobs: int | None) -> int:
         """How many grading processes to use: one per core (or ``jobs``), never more than tasks."""
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        return max(1, min(tasks, jobs or cores))
+        return max(1, min(tasks, jobs or usable_cores()))
 
     def __enter__(self) -> "Graders":
         main_db = Path(self.course.coursedir.db_url.removeprefix("sqlite:///"))
