@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -61,10 +62,11 @@ def _upload_copies(course: CourseFolder, session: str, participants: list[str]) 
             atomic_write(target, data)
     bundle = course.root / UPLOAD_FOLDER / f"{session}.zip"
     if wanted:
-        with zipfile.ZipFile(bundle.with_suffix(".zip.tmp"), "w", zipfile.ZIP_DEFLATED) as archive:
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
             for name in sorted(wanted):
                 archive.writestr(name, wanted[name])
-        bundle.with_suffix(".zip.tmp").replace(bundle)
+        atomic_write(bundle, packed.getvalue())
     elif bundle.exists():
         bundle.unlink()
 

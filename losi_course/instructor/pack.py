@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import io
 import os
 import zipfile
 from pathlib import Path
@@ -36,6 +37,7 @@ from pathlib import Path
 from ..authoring import FORBIDDEN_MARKERS, read_notebook, secret_lines
 from ..course import CONFIG_FILE, CourseFolder
 from ..datafiles import MANIFEST
+from ..filesafety import atomic_write
 from .nbgrader_tools import InstructorError
 
 __all__ = ["PACK_NAME", "excluded", "pack_files", "write_pack"]
@@ -175,15 +177,14 @@ def write_pack(*, course: CourseFolder, output: str | os.PathLike | None = None)
         raise InstructorError("The pack would give answers away, so it was not written: " + "; ".join(found[:5])
                               + ". Run `losi-course instructor release` and check the named files.")
     target = Path(output).resolve() if output else course.root / "dist" / PACK_NAME
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.tmp")
-    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
+    packed = io.BytesIO()  # a few megabytes: built in memory, then saved in one step
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in sorted(files.items()):
             info = zipfile.ZipInfo(f"{TOP}/{name}", date_time=(2026, 1, 1, 0, 0, 0))
             info.external_attr = (0o755 if name == "start.py" else 0o644) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
-    temporary.replace(target)
+    atomic_write(target, packed.getvalue())
     notebooks = sum(name.endswith(".ipynb") for name in files)
     print(f"Participants' pack: {course.relative(target)} ({len(files)} files, {notebooks} notebook(s), "
           "no solutions, hidden tests, marking guides or answer key).")
