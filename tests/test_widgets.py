@@ -425,8 +425,10 @@ def test_form_inside_a_real_kernel(tmp_path):
     ]
     nb = nbformat.v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
-    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=60, store_widget_state=True,
-                                     resources={"metadata": {"path": str(tmp_path)}})
+    # iopub_timeout: on a busy machine the form's display can reach IOPub seconds after the cell's
+    # reply, and nbclient's 4 s default then drops it (seen once in CI)
+    client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=60, iopub_timeout=30,
+                                     store_widget_state=True, resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     saved = read_sheet(tmp_path / "velmora.csv")
     assert saved["281"].state == "yes" and saved["281"].evidence == "https://velmora.example/"
