@@ -1,9 +1,12 @@
-"""The feedback pages' exporter: templates compiled once per grading process, pages unchanged."""
+"""The feedback pages' exporter: templates compiled once per grading process, pages as nbconvert's."""
 
 from __future__ import annotations
 
+import nbconvert.exporters.html as nbconvert_html
+import pytest
+from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from losi_course.instructor import feedback_page
 from losi_course.instructor.feedback_page import FeedbackPageExporter
@@ -24,8 +27,53 @@ def test_pages_are_what_nbconvert_writes_and_templates_compile_once(monkeypatch)
     first = _page(FeedbackPageExporter())
     kept = dict(compiled._compiled)
     assert kept, "nothing was compiled"
-    assert _page(FeedbackPageExporter()) == first == _page(HTMLExporter())
+    assert _page(FeedbackPageExporter()) == first
     assert compiled._compiled == kept  # the second exporter compiled nothing new
+    # nbconvert's page is this one read back by BeautifulSoup: the same page, character for character
+    assert str(BeautifulSoup(first, features="html.parser")) == _page(HTMLExporter())
+
+
+def test_an_image_without_description_gets_nbconverts_alt_text():
+    picture = new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"})
+    notebook = new_notebook(cells=[new_code_cell("chart", outputs=[picture]),
+                                   new_markdown_cell('![](map.png) and <img src="logo.png" alt="The logo">')])
+    ours, _ = FeedbackPageExporter().from_notebook_node(notebook)
+    theirs, _ = HTMLExporter().from_notebook_node(notebook)
+    assert ours == theirs
+    images = BeautifulSoup(ours, features="html.parser").select("img")
+    assert len(images) == 3 and all(image.has_attr("alt") for image in images)
+    assert "No description has been provided for this image" in ours
+
+
+def test_nbconverts_parser_is_back_after_a_page_even_a_failed_one(monkeypatch):
+    parser = nbconvert_html.BeautifulSoup
+    _page(FeedbackPageExporter())
+    assert nbconvert_html.BeautifulSoup is parser
+
+    def broken(self, *args, **kwargs):
+        assert nbconvert_html.BeautifulSoup is feedback_page.LazyPage
+        raise RuntimeError("template broke")
+
+    monkeypatch.setattr(HTMLExporter.__mro__[1], "from_notebook_node", broken)
+    with pytest.raises(RuntimeError, match="template broke"):
+        _page(FeedbackPageExporter())
+    assert nbconvert_html.BeautifulSoup is parser
+
+
+@pytest.mark.parametrize(("selector", "markup", "expected"), [
+    ("img:not([alt])", "<p>text only</p>", False),
+    ("img:not([alt])", '<p><img src="a.png" alt="x"></p>', True),     # parsed, then nbconvert decides
+    (".jp-Notebook div.jp-OutputArea-output", '<div class="jp-Notebook"><div class="output">', False),
+    (".jp-Notebook div.jp-OutputArea-output", '<div class="jp-Notebook"><div class="jp-OutputArea-output">', True),
+    ("#main > section", '<div id="main">', False),
+])
+def test_a_page_is_parsed_only_when_a_selector_may_match(selector, markup, expected):
+    assert feedback_page.may_match(selector, markup) is expected
+    page = feedback_page.LazyPage(markup, features="html.parser")
+    found = page.select(selector)
+    assert (page._soup is not None) is expected
+    assert str(page) == (markup if not expected else str(BeautifulSoup(markup, features="html.parser")))
+    assert found == BeautifulSoup(markup, features="html.parser").select(selector)
 
 
 def test_an_edited_template_is_compiled_again(tmp_path, monkeypatch):

@@ -1,23 +1,88 @@
-"""The exporter of the feedback pages: nbconvert's HTML exporter, compiling its templates once.
+"""The exporter of the feedback pages: nbconvert's HTML exporter, without its two slow repeats.
 
-nbgrader makes a new exporter for every feedback page, and each new exporter compiles the
-same Jinja2 templates again (about half the time of one page). :class:`FeedbackPageExporter`
-keeps the compiled templates in memory for the life of the grading process. Jinja2 checks
-each template's source against the compiled copy, so an edited template is compiled afresh.
-It is switched on in ``nbgrader_config.py`` (``GenerateFeedback.exporter_class``).
+It is switched on in ``nbgrader_config.py`` (``GenerateFeedback.exporter_class``), and saves
+what nbconvert does again for every page, each about half the time of one page:
+
+* nbgrader makes a new exporter for every page, and each new exporter compiles the same
+  Jinja2 templates again. :class:`FeedbackPageExporter` keeps the compiled templates in memory
+  for the life of the grading process. Jinja2 checks each template's source against the
+  compiled copy, so an edited template is compiled afresh.
+* nbconvert reads every finished page back with BeautifulSoup's pure-Python parser, to give
+  images without a description an ``alt`` text and the cells of JupyterLab's template a tab
+  stop. Here the page is parsed only when one of those elements can be in it (:class:`LazyPage`);
+  the feedback template has no such cells, and a notebook graded without pictures has no image,
+  so its page is kept as the template wrote it.
 
 Example:
     >>> exporter = FeedbackPageExporter()
     >>> exporter.environment.bytecode_cache is FeedbackPageExporter().environment.bytecode_cache
     True
+    >>> LazyPage("<p>No picture here</p>", features="html.parser").select("img:not([alt])")
+    []
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
+
+import nbconvert.exporters.html as nbconvert_html
 from jinja2 import BytecodeCache
 from nbconvert.exporters import HTMLExporter
 
-__all__ = ["FeedbackPageExporter"]
+__all__ = ["FeedbackPageExporter", "LazyPage", "may_match"]
+
+_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_TAG = re.compile(r"(?:^|[\s>+~(])([a-zA-Z][\w-]*)")
+_ID = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
+
+
+def may_match(selector: str, markup: str) -> bool:
+    """False only when ``selector`` cannot match anything in ``markup``: a tag, class or id it
+    names (outside ``:not(...)``) appears nowhere in the text.
+
+    Example:
+        >>> may_match(".jp-Notebook div.jp-Cell-inputWrapper", '<div class="cell">')
+        False
+        >>> may_match("img:not([alt])", '<IMG src="chart.png">')
+        True
+    """
+    required = re.sub(r":not\([^)]*\)", "", selector)
+    text = markup.lower()
+    return (all(name.lower() in text for name in _CLASS.findall(required) + _ID.findall(required))
+            and all(f"<{tag.lower()}" in text for tag in _TAG.findall(required)))
+
+
+class LazyPage:
+    """The BeautifulSoup of a page, parsed on the first selector that may match something.
+
+    Until then ``select`` finds nothing and the page stays exactly the text it was made from.
+    """
+
+    def __init__(self, markup: str, **options):
+        self._markup, self._options, self._soup = markup, options, None
+
+    def select(self, selector: str, *args, **kwargs) -> list:
+        if self._soup is None and not may_match(selector, self._markup):
+            return []
+        if self._soup is None:
+            self._soup = _BEAUTIFUL_SOUP(self._markup, **self._options)
+        return self._soup.select(selector, *args, **kwargs)
+
+    def __str__(self) -> str:
+        return self._markup if self._soup is None else str(self._soup)
+
+
+_BEAUTIFUL_SOUP = nbconvert_html.BeautifulSoup
+
+
+@contextlib.contextmanager
+def _pages_parsed_lazily():
+    nbconvert_html.BeautifulSoup = LazyPage
+    try:
+        yield
+    finally:
+        nbconvert_html.BeautifulSoup = _BEAUTIFUL_SOUP
 
 
 class _CompiledTemplates(BytecodeCache):
@@ -42,7 +107,11 @@ _COMPILED = _CompiledTemplates()
 
 
 class FeedbackPageExporter(HTMLExporter):
-    """nbconvert's HTML exporter (nbgrader's feedback template), sharing compiled templates."""
+    """nbconvert's HTML exporter (nbgrader's feedback template): templates compiled once, pages parsed lazily."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        with _pages_parsed_lazily():
+            return super().from_notebook_node(nb, resources, **kw)
 
     def _create_environment(self):
         environment = super()._create_environment()
