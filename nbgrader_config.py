@@ -34,11 +34,21 @@ if os.environ.get("LOSI_GRADEBOOK_URL"):
 # Tamper-evident autograding (losi_course.instructor.preprocessors): a capture cell records
 # the values each test reads, the grading process runs every passing test again on them where
 # no answer cell can reach, and the participant's own code is read for tampering; findings
-# flag the submission. nbgrader's own steps keep their order; the second metadata check is
-# left out (the sanitizing pass has just checked it, and running the notebook cannot change it).
+# flag the submission. nbgrader's own steps keep their order, two of them in a faster form:
+# the metadata check builds its schema validator once, and each notebook runs in a fresh kernel
+# forked from a parent that has imported IPython, pandas and the library once. The second
+# metadata check is left out (the sanitizing pass has just checked it, and running the
+# notebook cannot change it).
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "losi_course.instructor.preprocessors.CheckMetadata",
+]
 c.Autograde.autograde_preprocessors = [
     "losi_course.instructor.preprocessors.CaptureAnswers",
-    "nbgrader.preprocessors.Execute",
+    "losi_course.instructor.preprocessors.ExecuteGraded",
     "losi_course.instructor.preprocessors.RecheckAnswers",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",

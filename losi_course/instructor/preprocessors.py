@@ -5,6 +5,10 @@ autograde button alike) runs, around nbgrader's own steps:
 
 * :class:`CaptureAnswers` before the notebook runs: a capture cell in front of every test cell
   (see :mod:`~losi_course.instructor.recheck`), and a fingerprint of the course library;
+* :class:`CheckMetadata`, in nbgrader's sanitizing pass, checks the cells' nbgrader metadata as
+  nbgrader's ``CheckCellMetadata`` does, with the metadata schema checked once per process;
+* :class:`ExecuteGraded` runs the notebook as nbgrader's ``Execute`` does, each in a fresh kernel
+  forked from a warm parent (:mod:`~losi_course.instructor.forked_kernels`);
 * :class:`RecheckAnswers` after it ran: capture cells removed, every test that passed run
   again in the grading process, tests that do not hold there scored 0, the participant's own
   code read for tampering (:mod:`~losi_course.instructor.scan`), and the findings kept in the
@@ -28,15 +32,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from nbgrader.preprocessors import NbGraderPreprocessor
+import jsonschema
+import nbgrader.nbgraderformat.common as nbgrader_metadata
+from nbgrader.preprocessors import CheckCellMetadata, Execute, NbGraderPreprocessor
 from nbformat.v4 import new_code_cell, new_markdown_cell
 from nbformat.notebooknode import NotebookNode
 
+from .forked_kernels import ForkedKernelManager
 from .recheck import (CAPTURE_MARK, capture_code, changed_files, compile_library, free_names, library_fingerprint,
                       read_capture, run_check)
 from .scan import module_aliases, scan_code
 
-__all__ = ["CaptureAnswers", "RecheckAnswers", "RecordFlags", "NoteUnmarked", "integrity_of",
+__all__ = ["CaptureAnswers", "CheckMetadata", "ExecuteGraded", "RecheckAnswers", "RecordFlags", "NoteUnmarked", "integrity_of",
            "remember_library", "LibraryChanged"]
 
 _STATE: dict[str, Any] = {}
@@ -86,6 +93,53 @@ def _check_library(where: str) -> None:
             f"The course library changed on disk {where} ({shown}). Grades from this grading "
             "run cannot be trusted: restore the library (for example with `git status` and "
             "`git checkout` in the course folder), then grade again (restart Formgrader if it runs).")
+
+
+class _SchemaCheckedOnce:
+    """``jsonschema`` as nbgrader's metadata check uses it, with one validator per schema.
+
+    ``jsonschema.validate`` checks the schema itself before every instance; nbgrader calls it
+    for every cell, so that check was most of the time of a notebook's metadata check.
+    """
+
+    def __init__(self):
+        self._validators: dict[str, Any] = {}
+
+    def __getattr__(self, name: str):
+        return getattr(jsonschema, name)
+
+    def validate(self, instance, schema) -> None:
+        key = repr(sorted(schema.items())) if isinstance(schema, dict) else repr(schema)
+        if key not in self._validators:
+            kind = jsonschema.validators.validator_for(schema)
+            kind.check_schema(schema)
+            self._validators[key] = kind(schema)
+        error = jsonschema.exceptions.best_match(self._validators[key].iter_errors(instance))
+        if error is not None:
+            raise error
+
+
+_ONE_VALIDATOR_PER_SCHEMA = _SchemaCheckedOnce()
+
+
+class CheckMetadata(CheckCellMetadata):
+    """nbgrader's ``CheckCellMetadata`` (same checks, same errors), the schema checked once."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        plain = nbgrader_metadata.jsonschema
+        nbgrader_metadata.jsonschema = _ONE_VALIDATOR_PER_SCHEMA
+        try:
+            return super().preprocess(nb, resources)
+        finally:
+            nbgrader_metadata.jsonschema = plain
+
+
+class ExecuteGraded(Execute):
+    """nbgrader's ``Execute`` (its settings apply), with kernels forked from a warm parent."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("kernel_manager_class", ForkedKernelManager)
+        super().__init__(*args, **kwargs)
 
 
 class CaptureAnswers(NbGraderPreprocessor):

@@ -1,0 +1,109 @@
+"""Graded kernels forked from a warm parent: each one a fresh process, behaving as a kernel started anew."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbformat.v4 import new_code_cell, new_notebook
+
+from conftest import ROOT
+from losi_course.instructor import forked_kernels
+from losi_course.instructor.forked_kernels import WARM_MODULES, ForkedKernelManager, KernelParent
+
+
+def _run(cells, folder, **options):
+    nb = new_notebook(cells=[new_code_cell(c) for c in cells],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    NotebookClient(nb, kernel_name="python3", kernel_manager_class=ForkedKernelManager, shutdown_kernel="immediate",
+                   resources={"metadata": {"path": str(folder)}}, **options).execute()
+    return ["".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream") for cell in nb.cells]
+
+
+def _facts(folder):
+    code = ("import os, sys, json, numpy\n"
+            "print(json.dumps({'pid': os.getpid(), 'ppid': os.getppid(), 'cwd': os.getcwd(), 'path': sys.path,\n"
+            "                  'mark': os.environ.get('LOSI_TEST_MARK'), 'random': numpy.random.random(),\n"
+            "                  'seen': 'left_over' in globals(),\n"
+            "                  'patched': getattr(__import__('losi_course.checks').checks, 'check', None) is None}))")
+    return json.loads(_run([code], folder)[0])
+
+
+def test_each_notebook_runs_in_a_new_process_that_knows_nothing_of_the_last(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOSI_TEST_MARK", "graded")
+    first = _run(["import os, losi_course.checks as ch\nch.check = None\nleft_over = 1\nprint(os.getpid())"], tmp_path)
+    second = _facts(tmp_path)
+    third = _facts(tmp_path)
+    parent = KernelParent.shared()._process.pid
+    assert int(first[0]) != second["pid"] != third["pid"]
+    assert second["ppid"] == third["ppid"] == parent != os.getpid()
+    assert not second["seen"] and not second["patched"]      # the last notebook's names and patches are gone
+    assert second["random"] != third["random"]                # numpy is seeded afresh in each kernel
+    assert second["cwd"] == str(tmp_path) and "" in second["path"]   # the notebook's folder, as ipykernel sets it
+    assert second["mark"] == "graded"                         # the environment of this launch, not the parent's
+
+
+def test_a_runaway_cell_is_interrupted_and_the_notebook_goes_on(tmp_path):
+    outputs = _run(["while True:\n    pass", "print('after')"], tmp_path, timeout=2, interrupt_on_timeout=True,
+                   allow_errors=True)
+    assert outputs[1] == "after\n"
+
+
+def test_what_a_kernel_writes_on_its_own_standard_output_does_not_disturb_the_parent(tmp_path):
+    _run(["import os\nos.write(1, b'{\"pid\": 1}\\n')"], tmp_path)
+    assert _facts(tmp_path)["pid"] not in (1, os.getpid())
+
+
+def test_a_kernel_ends_when_its_parent_ends_and_a_new_parent_takes_over(tmp_path):
+    code = "import os, time\nprint(os.getpid(), flush=True)\ntime.sleep(60)"
+    nb = new_notebook(cells=[new_code_cell(code)])
+    client = NotebookClient(nb, kernel_name="python3", kernel_manager_class=ForkedKernelManager,
+                            resources={"metadata": {"path": str(tmp_path)}})
+    with client.setup_kernel():
+        kernel = client.km.provisioner.process.pid
+        KernelParent.shared()._process.kill()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _alive(kernel):
+            time.sleep(0.1)
+        assert not _alive(kernel), "the kernel outlived its parent"
+    assert _facts(tmp_path)["ppid"] == KernelParent.shared()._process.pid
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_any_other_kernel_starts_the_usual_way_and_sees_the_same_import_path(tmp_path, monkeypatch):
+    forked = _facts(tmp_path)
+    monkeypatch.setattr(forked_kernels, "forkable", lambda cmd: False)
+    usual = _facts(tmp_path)
+    assert usual["ppid"] == os.getpid() != forked["ppid"]
+    assert usual["path"] == forked["path"]
+
+
+def test_the_warm_modules_import_and_leave_the_checks_entry_points_to_the_kernel():
+    # The exercises and the hidden checks bind the checkers when they are imported: a warm copy
+    # would have bound them before any answer cell ran, unlike a kernel started anew.
+    probe = ("import importlib, sys\n"
+             f"for name in {WARM_MODULES!r}:\n    importlib.import_module(name)\n"
+             "print([m for m in sys.modules if m.startswith(('losi_course.exercises', 'losi_course.grading.session'))])")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]"
+
+
+def test_the_first_cell_of_every_session_imports_no_checks_entry_point():
+    notebooks = sorted((ROOT / "source").glob("session*/session*.ipynb"))
+    assert len(notebooks) == 6
+    for notebook in notebooks:
+        first = next(c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code")
+        assert "exercises" not in first.source and "grading" not in first.source, notebook.name
