@@ -35,10 +35,9 @@ if os.environ.get("LOSI_GRADEBOOK_URL"):
 # the values each test reads, the grading process runs every passing test again on them where
 # no answer cell can reach, and the participant's own code is read for tampering; findings
 # flag the submission. nbgrader's own steps keep their order, two of them in a faster form:
-# the metadata check builds its schema validator once, and each notebook runs in a fresh kernel
-# forked from a parent that has imported IPython, pandas and the library once. The second
-# metadata check is left out (the sanitizing pass has just checked it, and running the
-# notebook cannot change it).
+# the metadata check builds its schema validator once, and each notebook runs in a new kernel
+# forked from a parent that has imported IPython and pandas once. The second metadata check is
+# left out (the sanitizing pass has just checked it, and running the notebook cannot change it).
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",

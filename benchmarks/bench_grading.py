@@ -1,13 +1,12 @@
 """Grading benchmark: a class of 40 x every session, graded from scratch and after one change.
 
-The floor is what grading one submission costs at least in a kernel started anew: starting it and
-importing what every session imports (pandas, the course library, its plots and sample-city
+The floor is what grading one submission costs at least in a kernel started anew: starting it
+and importing what every session imports (pandas, the course library, its plots and sample-city
 helpers), measured in the same run with the kernel settings grading uses. Grading's own kernels
-are forked from a parent that has made those imports already; the same start in one of them is
-shown beside the floor. The targets, with ``C`` cores and ``N``
-submissions: from scratch <= 2 x N x floor / C; one changed submission <= 10 s. Both runs are
-``losi-course instructor grade`` as an instructor types it (a new process, feedback and export
-included).
+are forked from a parent that has imported IPython and pandas already; the same start in one of
+them is shown beside the floor. The targets, with ``C`` cores and ``N`` submissions: from
+scratch <= 2 x N x floor / C; one changed submission <= 10 s. Both runs are ``losi-course
+instructor grade`` as an instructor types it (a new process, feedback and export included).
 """
 
 from __future__ import annotations

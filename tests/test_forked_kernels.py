@@ -26,22 +26,26 @@ def _run(cells, folder, **options):
     return ["".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream") for cell in nb.cells]
 
 
-def _facts(folder):
-    code = ("import os, sys, json, numpy\n"
+def _facts(folder, first_cell=""):
+    code = ("import os, sys, json, signal, numpy\n"
             "print(json.dumps({'pid': os.getpid(), 'ppid': os.getppid(), 'cwd': os.getcwd(), 'path': sys.path,\n"
             "                  'mark': os.environ.get('LOSI_TEST_MARK'), 'random': numpy.random.random(),\n"
-            "                  'seen': 'left_over' in globals(),\n"
-            "                  'patched': getattr(__import__('losi_course.checks').checks, 'check', None) is None}))")
-    return json.loads(_run([code], folder)[0])
+            "                  'seen': 'left_over' in globals(), 'session_leader': os.getsid(0) == os.getpid(),\n"
+            "                  'sigpipe': str(signal.getsignal(signal.SIGPIPE)),\n"
+            "                  'hints': [e.__name__ for e in get_ipython().custom_exceptions],\n"
+            "                  'np_repr': repr(numpy.int64(12)),\n"
+            "                  'course_modules': sorted(m for m in sys.modules if m.startswith('losi_course')),\n"
+            "                  'patched': getattr(sys.modules.get('losi_course.checks'), 'check', 0) is None}))")
+    return json.loads(_run([first_cell, code] if first_cell else [code], folder)[-1])
 
 
 def test_each_notebook_runs_in_a_new_process_that_knows_nothing_of_the_last(tmp_path, monkeypatch):
     monkeypatch.setenv("LOSI_TEST_MARK", "graded")
-    first = _run(["import os, losi_course.checks as ch\nch.check = None\nleft_over = 1\nprint(os.getpid())"], tmp_path)
+    first = _run(["import os, losi_course.checks as ch\nch.check = None\nleft_over = 1\nprint(os.getpid())"], tmp_path)[0]
     second = _facts(tmp_path)
     third = _facts(tmp_path)
-    parent = KernelParent.shared()._process.pid
-    assert int(first[0]) != second["pid"] != third["pid"]
+    parent = KernelParent.shared().pid
+    assert int(first) != second["pid"] != third["pid"]
     assert second["ppid"] == third["ppid"] == parent != os.getpid()
     assert not second["seen"] and not second["patched"]      # the last notebook's names and patches are gone
     assert second["random"] != third["random"]                # numpy is seeded afresh in each kernel
@@ -56,7 +60,9 @@ def test_a_runaway_cell_is_interrupted_and_the_notebook_goes_on(tmp_path):
 
 
 def test_what_a_kernel_writes_on_its_own_standard_output_does_not_disturb_the_parent(tmp_path):
-    _run(["import os\nos.write(1, b'{\"pid\": 1}\\n')"], tmp_path)
+    # ipykernel normally takes over the kernel's file descriptor 1: let the write reach it
+    _run(["import os\nos.write(1, b'{\"pid\": 1}\\n')"], tmp_path,
+         extra_arguments=["--IPKernelApp.capture_fd_output=False"])
     assert _facts(tmp_path)["pid"] not in (1, os.getpid())
 
 
@@ -67,12 +73,12 @@ def test_a_kernel_ends_when_its_parent_ends_and_a_new_parent_takes_over(tmp_path
                             resources={"metadata": {"path": str(tmp_path)}})
     with client.setup_kernel():
         kernel = client.km.provisioner.process.pid
-        KernelParent.shared()._process.kill()
+        os.kill(KernelParent.shared().pid, 9)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and _alive(kernel):
             time.sleep(0.1)
         assert not _alive(kernel), "the kernel outlived its parent"
-    assert _facts(tmp_path)["ppid"] == KernelParent.shared()._process.pid
+    assert _facts(tmp_path)["ppid"] == KernelParent.shared().pid
 
 
 def _alive(pid: int) -> bool:
@@ -83,27 +89,39 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def test_any_other_kernel_starts_the_usual_way_and_sees_the_same_import_path(tmp_path, monkeypatch):
-    forked = _facts(tmp_path)
+@pytest.mark.parametrize("session", ["session1", "session4"])
+def test_after_the_first_cell_a_forked_kernel_is_as_one_started_the_usual_way(tmp_path, monkeypatch, session):
+    first = next(c for c in nbformat.read(ROOT / "source" / session / f"{session}.ipynb", as_version=4).cells
+                 if c.cell_type == "code").source
+    forked = _facts(tmp_path, first)
     monkeypatch.setattr(forked_kernels, "forkable", lambda cmd: False)
-    usual = _facts(tmp_path)
+    usual = _facts(tmp_path, first)
     assert usual["ppid"] == os.getpid() != forked["ppid"]
-    assert usual["path"] == forked["path"]
+    for fact in ("path", "session_leader", "sigpipe", "hints", "np_repr", "course_modules"):
+        assert forked[fact] == usual[fact], fact
+    assert forked["hints"] == ["Exception"] and forked["np_repr"] == "12"   # the beginners' hints are on
 
 
-def test_the_warm_modules_import_and_leave_the_checks_entry_points_to_the_kernel():
-    # The exercises and the hidden checks bind the checkers when they are imported: a warm copy
-    # would have bound them before any answer cell ran, unlike a kernel started anew.
+def test_nbgraders_execute_step_runs_notebooks_in_forked_kernels(tmp_path):
+    from losi_course.instructor.preprocessors import ExecuteGraded
+
+    nb = new_notebook(cells=[new_code_cell("import os\nprint(os.getppid())")],
+                      metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+    ExecuteGraded(kernel_name="python3").preprocess(nb, {"metadata": {"path": str(tmp_path)}})
+    assert int(nb.cells[0].outputs[0]["text"]) == KernelParent.shared().pid
+
+
+def test_the_warm_modules_import_and_none_of_them_is_the_courses():
+    # The course's modules set things up when imported (the hints need the kernel's shell) and
+    # bind the checkers: imported in the parent, they would do so before the kernel and before
+    # any answer cell, unlike in a kernel started anew.
     probe = ("import importlib, sys\n"
              f"for name in {WARM_MODULES!r}:\n    importlib.import_module(name)\n"
-             "print([m for m in sys.modules if m.startswith(('losi_course.exercises', 'losi_course.grading.session'))])")
+             "print([m for m in sys.modules if m.startswith('losi_course')])")
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
 
 
-def test_the_first_cell_of_every_session_imports_no_checks_entry_point():
-    notebooks = sorted((ROOT / "source").glob("session*/session*.ipynb"))
-    assert len(notebooks) == 6
-    for notebook in notebooks:
-        first = next(c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code")
-        assert "exercises" not in first.source and "grading" not in first.source, notebook.name
+def test_a_forked_kernel_starts_with_none_of_the_courses_modules(tmp_path):
+    listed = _run(["import sys\nprint([m for m in sys.modules if m.startswith('losi_course')])"], tmp_path)
+    assert listed == ["[]\n"]

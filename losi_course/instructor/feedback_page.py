@@ -11,7 +11,8 @@ what nbconvert does again for every page, each about half the time of one page:
   images without a description an ``alt`` text and the cells of JupyterLab's template a tab
   stop. Here the page is parsed only when one of those elements can be in it (:class:`LazyPage`);
   the feedback template has no such cells, and a notebook graded without pictures has no image,
-  so its page is kept as the template wrote it.
+  so its page is kept as the template wrote it, not written out again by BeautifulSoup (the same
+  elements and text; BeautifulSoup only respells some, such as ``<meta ... />`` as ``<meta .../>``).
 
 Example:
     >>> exporter = FeedbackPageExporter()
@@ -32,25 +33,37 @@ from nbconvert.exporters import HTMLExporter
 
 __all__ = ["FeedbackPageExporter", "LazyPage", "may_match"]
 
-_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
-_TAG = re.compile(r"(?:^|[\s>+~(])([a-zA-Z][\w-]*)")
-_ID = re.compile(r"#(-?[_a-zA-Z][\w-]*)")
+# What each of nbconvert's selectors needs in the page's text to match anything. A class given
+# with a character reference in its attribute (class="jp&#45;Notebook") is matched by the parser
+# but not by this text: such a page is always parsed.
+_NEEDS = {
+    "img:not([alt])": ("<img",),
+    ".jp-Notebook div.jp-Cell-inputWrapper": ("jp-notebook", "jp-cell-inputwrapper"),
+    ".jp-Notebook div.jp-OutputArea-output": ("jp-notebook", "jp-outputarea-output"),
+}
+_CLASS_WITH_REFERENCE = re.compile(r"""class\s*=\s*(?:"[^"]*&|'[^']*&|[^\s"'>]*&)""", re.IGNORECASE)
 
 
 def may_match(selector: str, markup: str) -> bool:
-    """False only when ``selector`` cannot match anything in ``markup``: a tag, class or id it
-    names (outside ``:not(...)``) appears nowhere in the text.
+    """False only when ``selector``, one of nbconvert's, cannot match anything in ``markup``.
+
+    Any other selector may match (the page is then parsed).
 
     Example:
         >>> may_match(".jp-Notebook div.jp-Cell-inputWrapper", '<div class="cell">')
         False
         >>> may_match("img:not([alt])", '<IMG src="chart.png">')
         True
+        >>> may_match("p.note", "<div>")
+        True
     """
-    required = re.sub(r":not\([^)]*\)", "", selector)
+    needs = _NEEDS.get(selector)
+    if needs is None:
+        return True
     text = markup.lower()
-    return (all(name.lower() in text for name in _CLASS.findall(required) + _ID.findall(required))
-            and all(f"<{tag.lower()}" in text for tag in _TAG.findall(required)))
+    if any(not need.startswith("<") for need in needs) and _CLASS_WITH_REFERENCE.search(markup):
+        return True
+    return all(need in text for need in needs)
 
 
 class LazyPage:
@@ -65,15 +78,18 @@ class LazyPage:
     def select(self, selector: str, *args, **kwargs) -> list:
         if self._soup is None and not may_match(selector, self._markup):
             return []
+        return self._parsed().select(selector, *args, **kwargs)
+
+    def _parsed(self):
         if self._soup is None:
-            self._soup = _BEAUTIFUL_SOUP(self._markup, **self._options)
-        return self._soup.select(selector, *args, **kwargs)
+            self._soup = _NBCONVERTS_SOUP(self._markup, **self._options)
+        return self._soup
 
     def __str__(self) -> str:
         return self._markup if self._soup is None else str(self._soup)
 
 
-_BEAUTIFUL_SOUP = nbconvert_html.BeautifulSoup
+_NBCONVERTS_SOUP = nbconvert_html.BeautifulSoup
 
 
 @contextlib.contextmanager
@@ -81,8 +97,8 @@ def _pages_parsed_lazily():
     nbconvert_html.BeautifulSoup = LazyPage
     try:
         yield
-    finally:
-        nbconvert_html.BeautifulSoup = _BEAUTIFUL_SOUP
+    finally:  # nbconvert's own, whatever ran meanwhile (a page parsed lazily is the same page)
+        nbconvert_html.BeautifulSoup = _NBCONVERTS_SOUP
 
 
 class _CompiledTemplates(BytecodeCache):

@@ -1,28 +1,33 @@
-"""Graded kernels forked from a warm parent: each still a fresh process, without paying the imports again.
+"""Graded kernels forked from a warm parent: each a new process, without paying the same imports again.
 
-Every submission runs in a kernel of its own, so nothing one participant's code does can reach
-the next one. Starting such a kernel costs about 0.7 s of CPU, most of it importing IPython,
-pandas and the course library, the same work for every submission. Here a *kernel parent*
-process imports those modules once and never runs notebook code; each kernel is a child forked
-from it (its own memory and process group) that then starts an ordinary ipykernel, exactly as
-``python -m ipykernel_launcher`` would. What differs from a kernel started from scratch, and why
-it does not matter for grading:
+Every submission runs in a kernel of its own. Starting one costs about 0.7 s of CPU, most of it
+importing IPython and pandas, the same work for every submission. Here a *kernel parent* process
+imports those third-party modules once and never runs notebook code; each kernel is a child
+forked from it, in a session of its own, that then starts an ordinary ipykernel as
+``python -m ipykernel_launcher`` would. It is a new process: names, patched modules and all else
+one notebook leaves in memory are gone for the next. The course's own modules are not warm: the
+notebook imports them itself, so they run their import-time set-up (the beginners' hints, for
+one) in the kernel, in the same order as in the participant's own kernel. Other differences from
+a kernel started anew, none of which grading depends on:
 
-* the warm modules are already imported: a notebook's ``import pandas`` finds them loaded, as it
-  would after a first cell;
-* the children share the parent's hash seed (set iteration order of strings is the same in
-  every kernel; nothing graded may depend on it);
+* the warm modules are already imported, so a notebook's ``import pandas`` takes no time;
+* the children share the parent's hash seed (the order of a set of strings is the same in every
+  kernel);
 * numpy's global random state is seeded afresh in each child, as Python's ``random`` is.
 
+Like any kernel, a forked one runs as the grading user (see the instructor guide on what is and
+is not protected). The parent process is not readable or traceable by its kernels (Linux's
+"dumpable" flag is off), so a notebook cannot change what later kernels start from.
+
 :class:`ForkedKernelManager` is the kernel manager nbgrader's ``Execute`` uses while grading
-(``losi_course.instructor.preprocessors.ExecuteGraded``). It forks a kernel only when the
-kernel's command is this Python running ``ipykernel_launcher``; any other kernel starts the usual
-way. It also waits for a kernel less idly than jupyter_client's defaults: ready as soon as the
-kernel has answered on both channels (not after 0.2 s of silence), and gone as soon as the process
-has ended (checked every 5 ms, not every 100 ms).
+(``losi_course.instructor.preprocessors.ExecuteGraded``). It forks a kernel only on Linux, and
+only when the kernel's command is this Python running ``ipykernel_launcher``; any other kernel
+starts the usual way. It also waits for a kernel less idly than jupyter_client's defaults: ready
+as soon as the kernel has answered on both channels (not after 0.2 s of silence), and gone as
+soon as the process has ended (checked every 5 ms, not every 100 ms).
 
 Example:
-    >>> forkable([sys.executable, "-m", "ipykernel_launcher", "-f", "kernel.json"])
+    >>> forkable([sys.executable, "-m", "ipykernel_launcher", "-f", "kernel.json"]) == sys.platform.startswith("linux")
     True
     >>> forkable(["/usr/bin/R", "--slave", "-e", "IRkernel::main()"])
     False
@@ -32,17 +37,15 @@ from __future__ import annotations
 
 import asyncio
 import atexit
-import gc
-import importlib
-import importlib.util
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
 import threading
 import time
-import traceback
+from pathlib import Path
 from queue import Empty
 
 import zmq
@@ -51,46 +54,32 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import DottedObjectName, Type
 
+from .kernel_parent import ANSWER_SECONDS, WARM_MODULES
+
 __all__ = ["WARM_MODULES", "forkable", "ParentStopped", "KernelParent", "ForkedKernel", "ForkedProvisioner",
            "ForkedKernelManager", "PromptKernelClient"]
 
-# What a graded kernel imports before any participant's code runs: the kernel itself and the
-# session notebooks' first cell (the instructor's). The checks' own entry points (the exercise
-# and grading modules of a session) are left to the kernel, imported by the test cells as in a
-# fresh kernel, so anything an answer cell does to the library meets them in the same order.
-# The portal pre-check of sessions 4 and 6 is warm as well: it reaches none of the checks.
-WARM_MODULES = (
-    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython", "pandas", "numpy",
-    "losi_course", "losi_course.plots", "losi_course.sample_city", "losi_course.fictional",
-    "losi_course.reconcile",
-    "losi_course.audit", "losi_course.portal.server", "httpx", "bs4", "langcodes", "protego",
-)
-
 _POLL_SECONDS = 0.005
+# Run as a script, not as a module of the course: the parent imports nothing of the course, whose
+# modules set themselves up on import (the beginners' hints need the kernel's shell).
+_PARENT_SCRIPT = str(Path(__file__).with_name("kernel_parent.py"))
+# Set for one notebook by nbgrader and the answer capture; the parent outlives that notebook.
+_PER_NOTEBOOK = ("NBGRADER_EXECUTION", "TMPDIR")
 
 
 def forkable(cmd: list[str]) -> bool:
-    """Whether a kernel command is this very Python starting ipykernel (so a fork can stand in for it)."""
-    return (hasattr(os, "fork") and len(cmd) >= 3 and os.path.abspath(cmd[0]) == os.path.abspath(sys.executable)
+    """Whether a kernel command is this very Python starting ipykernel, on Linux (so a fork can stand in)."""
+    return (sys.platform.startswith("linux") and len(cmd) >= 3
+            and os.path.abspath(cmd[0]) == os.path.abspath(sys.executable)
             and cmd[1:3] == ["-m", "ipykernel_launcher"])
 
 
 class ParentStopped(RuntimeError):
-    """The kernel parent process is gone (its kernels end by themselves)."""
-
-
-def _exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    """The kernel parent process is gone or stuck (its kernels end by themselves)."""
 
 
 class KernelParent:
-    """The warm parent process, and the requests it answers: start a kernel, tell whether one ended.
+    """The warm parent process, and the requests it answers: start a kernel, give a kernel's exit code.
 
     One parent serves a whole grading process; it stops when that process ends (its input closes).
     """
@@ -101,14 +90,12 @@ class KernelParent:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stopped = False
+        env = {k: v for k, v in os.environ.items() if k not in _PER_NOTEBOOK}
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "losi_course.instructor.forked_kernels"],
+            [sys.executable, _PARENT_SCRIPT], env=env,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1)
-        ready = self._process.stdout.readline()
-        if not ready.startswith("{"):
-            self.close()
-            raise RuntimeError("the kernel parent did not start")
         atexit.register(self.close)
+        self._answer()   # "ready", once the warm modules are imported
 
     @classmethod
     def shared(cls) -> "KernelParent":
@@ -118,18 +105,30 @@ class KernelParent:
                 cls._shared = cls()
             return cls._shared
 
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def _answer(self) -> dict:
+        ready, _, _ = select.select([self._process.stdout], [], [], ANSWER_SECONDS)
+        line = self._process.stdout.readline() if ready else ""
+        if not line:
+            raise ParentStopped("the kernel parent stopped answering")
+        return json.loads(line)
+
     def _ask(self, request: dict) -> dict:
         with self._lock:
             try:
                 self._process.stdin.write(json.dumps(request) + "\n")
                 self._process.stdin.flush()
-                answer = self._process.stdout.readline()
-            except (OSError, ValueError):
-                answer = ""
-        if not answer:
-            self._stopped = True
-            raise ParentStopped("the kernel parent stopped")
-        return json.loads(answer)
+                return self._answer()
+            except BaseException as error:
+                # Whatever broke the exchange (a stopped parent, Ctrl-C between question and
+                # answer), the next answer could belong to this question: start a new parent.
+                self.close(kill=True)
+                if isinstance(error, (OSError, ValueError)):
+                    raise ParentStopped(f"the kernel parent stopped ({error})") from None
+                raise
 
     def start(self, argv: list[str], cwd: str, env: dict[str, str]) -> int:
         """Fork a kernel started with ``ipykernel_launcher`` arguments ``argv``; its process id."""
@@ -142,8 +141,10 @@ class KernelParent:
         """A forked kernel's exit code, or None while it runs."""
         return self._ask({"poll": pid})["code"]
 
-    def close(self) -> None:
+    def close(self, kill: bool = False) -> None:
         self._stopped = True
+        if kill and self._process.poll() is None:
+            self._process.kill()
         if self._process.stdin and not self._process.stdin.closed:
             try:
                 self._process.stdin.close()
@@ -159,19 +160,36 @@ class KernelParent:
 
 
 class ForkedKernel:
-    """A forked kernel as its manager sees it: the parts of :class:`subprocess.Popen` it uses."""
+    """A forked kernel as its manager sees it: the parts of :class:`subprocess.Popen` it uses.
+
+    It is watched through a process file descriptor where Linux has them, so that it is never
+    confused with a later process given the same id.
+    """
 
     stdin = stdout = stderr = None
 
     def __init__(self, parent: KernelParent, pid: int):
         self._parent, self.pid, self.returncode = parent, pid, None
+        try:
+            self._handle: int | None = os.pidfd_open(pid)
+        except (AttributeError, OSError):
+            self._handle = None
+
+    def _ended(self) -> bool:
+        if self._handle is not None:
+            return bool(select.select([self._handle], [], [], 0)[0])
+        return True   # no handle: the parent's answer says
 
     def poll(self) -> int | None:
-        if self.returncode is None:
+        if self.returncode is None and self._ended():
             try:
                 self.returncode = self._parent.exit_code(self.pid)
-            except ParentStopped:   # the kernel is an orphan now: it ends by itself (it watches its parent)
-                self.returncode = None if _exists(self.pid) else -signal.SIGKILL
+            except ParentStopped:
+                # The kernel watches its parent and ends with it; its exit code is lost.
+                self.returncode = -signal.SIGKILL if self._handle is not None else None
+            if self.returncode is not None and self._handle is not None:
+                os.close(self._handle)
+                self._handle = None
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -183,7 +201,11 @@ class ForkedKernel:
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
-        if self.poll() is None:
+        if self.poll() is not None:
+            return
+        if self._handle is not None:
+            signal.pidfd_send_signal(self._handle, signum)
+        else:
             os.kill(self.pid, signum)
 
     def terminate(self) -> None:
@@ -203,17 +225,18 @@ class ForkedProvisioner(LocalProvisioner):
         cwd = str(kwargs.get("cwd") or os.getcwd())
         pid = parent.start(cmd[3:], cwd, dict(kwargs.get("env") or os.environ))
         self.process = ForkedKernel(parent, pid)
-        self.pid = self.pgid = pid   # the child leads a process group of its own
+        self.pid = self.pgid = pid   # the child leads a session (and process group) of its own
         self.cwd = cwd
         return self.connection_info
 
     async def wait(self) -> int | None:
-        if isinstance(self.process, ForkedKernel):
-            while self.process.poll() is None:
-                await asyncio.sleep(_POLL_SECONDS)
-            code, self.process = self.process.returncode, None
-            return code
-        return await super().wait()
+        if not isinstance(self.process, ForkedKernel):
+            return await super().wait()
+        kernel = self.process
+        while kernel.poll() is None:
+            await asyncio.sleep(_POLL_SECONDS)
+        self.process = None
+        return kernel.returncode
 
 
 class PromptKernelClient(AsyncKernelClient):
@@ -233,9 +256,9 @@ class PromptKernelClient(AsyncKernelClient):
         replied = heard = False
         while not (replied and heard):
             if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout:g} seconds")
+                raise RuntimeError(f"The graded kernel did not answer within {timeout:g} s of starting")
             if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
+                raise RuntimeError("The graded kernel stopped before it answered")
             # Asked again every 50 ms: IOPub may connect after a reply was sent, and then
             # only a new request shows that it is connected.
             request = self.kernel_info()
@@ -272,7 +295,8 @@ class ForkedKernelManager(AsyncKernelManager):
     client_factory = Type(klass=PromptKernelClient)
 
     async def _async_pre_start_kernel(self, **kw):
-        if self.provisioner is None:
+        # A kernel spec that names a provisioner of its own keeps it.
+        if self.provisioner is None and not self.kernel_spec.metadata.get("kernel_provisioner"):
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or _new_id()
             self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                  parent=self)
@@ -286,108 +310,3 @@ def _new_id() -> str:
     import uuid
 
     return str(uuid.uuid4())
-
-
-# --- the kernel parent process ---------------------------------------------------------------
-
-def _run_kernel(argv: list[str], cwd: str, env: dict[str, str], answers: int) -> None:
-    """In a forked child: become a fresh kernel process, run ipykernel, and never return."""
-    code = 1
-    try:
-        os.setpgid(0, 0)
-        os.close(answers)  # the parent's channel to the grading process is not the kernel's
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.close(devnull)
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD, signal.SIGPIPE):
-            signal.signal(signum, signal.default_int_handler if signum == signal.SIGINT else signal.SIG_DFL)
-        os.chdir(cwd)
-        os.environ.clear()
-        os.environ.update(env, JPY_PARENT_PID=str(os.getppid()))
-        if "numpy.random" in sys.modules:
-            sys.modules["numpy.random"].seed()
-        # The kernel ends if its parent does; ipykernel read JPY_PARENT_PID when the parent imported it.
-        sys.argv = [importlib.util.find_spec("ipykernel_launcher").origin, *argv,
-                    f"--IPKernelApp.parent_handle={os.getppid()}"]
-        from ipykernel import kernelapp
-
-        kernelapp.launch_new_instance()
-        code = 0
-    except SystemExit as stop:
-        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
-    except BaseException:  # noqa: BLE001 - the kernel's own failure, shown in the grading log
-        traceback.print_exc()
-    finally:
-        try:
-            atexit._run_exitfuncs()
-            sys.stdout.flush()
-            sys.stderr.flush()
-        finally:
-            os._exit(code)
-
-
-def _warm_tracebacks() -> None:
-    """Show one error as a kernel would, so that its highlighter is compiled once, here."""
-    try:
-        from IPython.core.ultratb import AutoFormattedTB
-    except ImportError:
-        return
-    try:
-        raise NameError("warm-up")
-    except NameError:
-        AutoFormattedTB(mode="Context").structured_traceback(*sys.exc_info())
-
-
-def _serve() -> int:
-    """The kernel parent: import the warm modules, then answer one JSON request per line."""
-    # Answers go out on a channel of their own: whatever the imports or the kernels print on
-    # the standard output goes where the standard error goes.
-    answers = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
-    os.dup2(2, 1)
-    if sys.path and os.path.abspath(sys.path[0] or ".") == os.getcwd():
-        del sys.path[0]   # as ipykernel_launcher does; the kernel puts the notebook's folder back
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the grading; this parent ends with its input
-    # A kernel imports its debugger once its output goes to the notebook, where the debugger's
-    # note about frozen modules is dropped; imported here, the note would reach the terminal.
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    for name in WARM_MODULES:
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            pass          # a kernel that needs it imports it itself (and fails the same way)
-    _warm_tracebacks()
-    gc.freeze()       # the children's collector then leaves the parent's objects (and their pages) alone
-    ended: dict[int, int] = {}
-    print("{}", file=answers, flush=True)
-    for line in sys.stdin:
-        request = json.loads(line)
-        if "start" in request:
-            try:
-                pid = os.fork()
-            except OSError as error:
-                answers.write(json.dumps({"error": str(error)}) + "\n")
-                answers.flush()
-                continue
-            if pid == 0:
-                _run_kernel(request["start"], request["cwd"], request["env"], answers.fileno())
-            try:
-                os.setpgid(pid, pid)   # also here, so the group exists before the manager signals it
-            except OSError:
-                pass                   # the child already did it (or already ended)
-            answers.write(json.dumps({"pid": pid}) + "\n")
-        else:
-            pid = request["poll"]
-            if pid not in ended:
-                try:
-                    done, status = os.waitpid(pid, os.WNOHANG)
-                except ChildProcessError:
-                    done, status = pid, 0
-                if done:
-                    ended[pid] = os.waitstatus_to_exitcode(status)
-            answers.write(json.dumps({"code": ended.get(pid)}) + "\n")
-        answers.flush()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(_serve())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,11 +66,16 @@ def share_gradebook_engines() -> None:
     again every time (a third of the grading process's own work). The shared engine keeps its
     cache; a ``Gradebook`` still closes its connections when it closes.
 
+    A database in memory (``sqlite://``) keeps an engine, and so a database, of its own.
+
     Example:
         >>> share_gradebook_engines()
         >>> import nbgrader.api
-        >>> nbgrader.api.create_engine("sqlite://") is nbgrader.api.create_engine("sqlite://")
+        >>> url = "sqlite:///gradebook.db"
+        >>> nbgrader.api.create_engine(url) is nbgrader.api.create_engine(url)
         True
+        >>> nbgrader.api.create_engine("sqlite://") is nbgrader.api.create_engine("sqlite://")
+        False
     """
     import nbgrader.api
 
@@ -77,12 +83,17 @@ def share_gradebook_engines() -> None:
         return
     make_engine = nbgrader.api.create_engine
     engines: dict = {}
+    lock = threading.Lock()
 
     def shared_engine(url, **options):
-        key = (str(url), tuple(sorted(options.items())))
-        if key not in engines:
-            engines[key] = make_engine(url, **options)
-        return engines[key]
+        text = str(url)
+        if text in ("sqlite://", "sqlite:///:memory:") or "mode=memory" in text:
+            return make_engine(url, **options)
+        key = (text, tuple(sorted(options.items())))
+        with lock:
+            if key not in engines:
+                engines[key] = make_engine(url, **options)
+            return engines[key]
 
     shared_engine.shared_per_url = True
     nbgrader.api.create_engine = shared_engine

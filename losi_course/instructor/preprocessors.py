@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -96,10 +97,11 @@ def _check_library(where: str) -> None:
 
 
 class _SchemaCheckedOnce:
-    """``jsonschema`` as nbgrader's metadata check uses it, with one validator per schema.
+    """``jsonschema`` as nbgrader's metadata check uses it, with one validator kept per schema.
 
     ``jsonschema.validate`` checks the schema itself before every instance; nbgrader calls it
-    for every cell, so that check was most of the time of a notebook's metadata check.
+    for every cell, so that check was most of the time of a notebook's metadata check. A cell
+    that does not fit the schema still raises jsonschema's ``ValidationError``.
     """
 
     def __init__(self):
@@ -109,29 +111,27 @@ class _SchemaCheckedOnce:
         return getattr(jsonschema, name)
 
     def validate(self, instance, schema) -> None:
-        key = repr(sorted(schema.items())) if isinstance(schema, dict) else repr(schema)
+        key = json.dumps(schema, sort_keys=True, default=str)
         if key not in self._validators:
             kind = jsonschema.validators.validator_for(schema)
             kind.check_schema(schema)
             self._validators[key] = kind(schema)
-        error = jsonschema.exceptions.best_match(self._validators[key].iter_errors(instance))
-        if error is not None:
-            raise error
+        self._validators[key].validate(instance)
 
 
 _ONE_VALIDATOR_PER_SCHEMA = _SchemaCheckedOnce()
+_NBGRADERS_JSONSCHEMA = nbgrader_metadata.jsonschema
 
 
 class CheckMetadata(CheckCellMetadata):
-    """nbgrader's ``CheckCellMetadata`` (same checks, same errors), the schema checked once."""
+    """nbgrader's ``CheckCellMetadata`` (the same checks and errors), with the schema checked once."""
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
-        plain = nbgrader_metadata.jsonschema
         nbgrader_metadata.jsonschema = _ONE_VALIDATOR_PER_SCHEMA
         try:
             return super().preprocess(nb, resources)
-        finally:
-            nbgrader_metadata.jsonschema = plain
+        finally:  # nbgrader's own, whatever ran meanwhile (the two give the same answers)
+            nbgrader_metadata.jsonschema = _NBGRADERS_JSONSCHEMA
 
 
 class ExecuteGraded(Execute):
