@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -125,3 +126,12 @@ def test_the_warm_modules_import_and_none_of_them_is_the_courses():
 def test_a_forked_kernel_starts_with_none_of_the_courses_modules(tmp_path):
     listed = _run(["import sys\nprint([m for m in sys.modules if m.startswith('losi_course')])"], tmp_path)
     assert listed == ["[]\n"]
+
+
+def test_graded_kernels_talk_over_unix_sockets_in_a_folder_only_this_user_can_enter(tmp_path):
+    shown = _run(["from ipykernel.kernelapp import IPKernelApp\n"
+                  "app = IPKernelApp.instance()\nprint(app.transport, app.ip)"], tmp_path)[0].split()
+    assert shown[0] == "ipc"
+    folder = Path(shown[1]).parent
+    assert folder.is_dir() and folder.stat().st_mode & 0o777 == 0o700
+    assert not list(tmp_path.iterdir())            # nothing of the kernel's in the notebook's folder

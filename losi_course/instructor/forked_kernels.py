@@ -22,7 +22,9 @@ is not protected). The parent process is not readable or traceable by its kernel
 :class:`ForkedKernelManager` is the kernel manager nbgrader's ``Execute`` uses while grading
 (``losi_course.instructor.preprocessors.ExecuteGraded``). It forks a kernel only on Linux, and
 only when the kernel's command is this Python running ``ipykernel_launcher``; any other kernel
-starts the usual way. It also waits for a kernel less idly than jupyter_client's defaults: ready
+starts the usual way. A forked kernel talks over Unix sockets in a folder only this user can
+enter, not over TCP ports (which two grading processes could pick alike before either kernel
+bound them). The manager also waits for a kernel less idly than jupyter_client's defaults: ready
 as soon as the kernel has answered on both channels (not after 0.2 s of silence), and gone as
 soon as the process has ended (checked every 5 ms, not every 100 ms).
 
@@ -300,10 +302,30 @@ class ForkedKernelManager(AsyncKernelManager):
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or _new_id()
             self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                  parent=self)
+            if self.transport == "tcp" and forkable(self.format_kernel_cmd()):
+                # Unix sockets in a private folder instead of TCP ports: a port that one grading
+                # process has picked cannot be picked by another before its kernel binds it, and
+                # no other user of the machine can connect.
+                self.transport = "ipc"
+                self.ip = str(_socket_folder() / self.kernel_id[:8])
         return await super()._async_pre_start_kernel(**kw)
 
     async def _async_wait(self, pollinterval: float = _POLL_SECONDS) -> None:
         await super()._async_wait(pollinterval=min(pollinterval, _POLL_SECONDS))
+
+
+_SOCKETS: list[Path] = []
+
+
+def _socket_folder() -> Path:
+    """This process's folder for its kernels' sockets (only its user can enter it; removed at exit)."""
+    if not _SOCKETS:
+        import shutil
+        import tempfile
+
+        _SOCKETS.append(Path(tempfile.mkdtemp(prefix="losi-kernels-")))
+        atexit.register(shutil.rmtree, _SOCKETS[0], ignore_errors=True)
+    return _SOCKETS[0]
 
 
 def _new_id() -> str:
