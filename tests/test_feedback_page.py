@@ -62,10 +62,12 @@ def test_nbconverts_parser_is_back_after_a_page_even_a_failed_one(monkeypatch):
 
 def test_a_page_of_the_classic_template_without_pictures_is_not_parsed_and_has_nbconverts_content(monkeypatch):
     # nbgrader's feedback template extends nbconvert's classic one, which has no JupyterLab cells
-    parsed = []
-    real = feedback_page.LazyPage._parsed
-    monkeypatch.setattr(feedback_page.LazyPage, "_parsed", lambda self: parsed.append(1) or real(self))
+    made, parsed = [], []
+    real_init, real_parse = feedback_page.LazyPage.__init__, feedback_page.LazyPage._parsed
+    monkeypatch.setattr(feedback_page.LazyPage, "__init__", lambda self, *a, **k: made.append(1) or real_init(self, *a, **k))
+    monkeypatch.setattr(feedback_page.LazyPage, "_parsed", lambda self: parsed.append(1) or real_parse(self))
     ours, _ = FeedbackPageExporter(template_name="classic").from_notebook_node(NOTEBOOK)
+    assert made == [1], "nbconvert no longer reads its page back through the name this exporter swaps"
     assert parsed == [] and "world_mean" in ours
     theirs, _ = HTMLExporter(template_name="classic").from_notebook_node(NOTEBOOK)
     assert str(BeautifulSoup(ours, features="html.parser")) == theirs
