@@ -47,6 +47,7 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 from queue import Empty
 
@@ -56,6 +57,7 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 from traitlets import DottedObjectName, Type
 
+from ..course import CourseFolder
 from .kernel_parent import ANSWER_SECONDS, WARM_MODULES
 
 __all__ = ["WARM_MODULES", "forkable", "ParentStopped", "KernelParent", "ForkedKernel", "ForkedProvisioner",
@@ -194,14 +196,6 @@ class ForkedKernel:
                 self._handle = None
         return self.returncode
 
-    def wait(self, timeout: float | None = None) -> int:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
-            if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout)
-            time.sleep(_POLL_SECONDS)
-        return self.returncode
-
     def send_signal(self, signum: int) -> None:
         if self.poll() is not None:
             return
@@ -299,7 +293,7 @@ class ForkedKernelManager(AsyncKernelManager):
     async def _async_pre_start_kernel(self, **kw):
         # A kernel spec that names a provisioner of its own keeps it.
         if self.provisioner is None and not self.kernel_spec.metadata.get("kernel_provisioner"):
-            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or _new_id()
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", None) or str(uuid.uuid4())
             self.provisioner = ForkedProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                  parent=self)
             if self.transport == "tcp" and forkable(self.format_kernel_cmd()):
@@ -307,28 +301,10 @@ class ForkedKernelManager(AsyncKernelManager):
                 # process has picked cannot be picked by another before its kernel binds it, and
                 # no other user of the machine can connect.
                 self.transport = "ipc"
-                self.ip = str(_socket_folder() / self.kernel_id[:8])
+                sockets = CourseFolder.scratch() / "kernel-sockets"
+                sockets.mkdir(mode=0o700, exist_ok=True)
+                self.ip = str(sockets / self.kernel_id[:8])
         return await super()._async_pre_start_kernel(**kw)
 
     async def _async_wait(self, pollinterval: float = _POLL_SECONDS) -> None:
         await super()._async_wait(pollinterval=min(pollinterval, _POLL_SECONDS))
-
-
-_SOCKETS: list[Path] = []
-
-
-def _socket_folder() -> Path:
-    """This process's folder for its kernels' sockets (only its user can enter it; removed at exit)."""
-    if not _SOCKETS:
-        import shutil
-        import tempfile
-
-        _SOCKETS.append(Path(tempfile.mkdtemp(prefix="losi-kernels-")))
-        atexit.register(shutil.rmtree, _SOCKETS[0], ignore_errors=True)
-    return _SOCKETS[0]
-
-
-def _new_id() -> str:
-    import uuid
-
-    return str(uuid.uuid4())
